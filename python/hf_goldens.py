@@ -34,87 +34,11 @@ import random
 import shutil
 
 import torch
-from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+from multiverse_layout import additive_mask, layout, predecessors, visible
+from multiverse_text import TAGS, chat, train_bpe
 from transformers import Qwen2Config, Qwen2ForCausalLM
 
-TAGS = ["<Think>", "</Think>", "<Parallel>", "</Parallel>", "<Goal>", "</Goal>",
-        "<Outline>", "</Outline>", "<Path>", "</Path>", "<Conclusion>", "</Conclusion>"]
-CHATML = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
-# Qwen2.5's Split pattern (a fact of its tokenizer.json), so the tiny tokenizer pre-tokenizes alike.
-QWEN_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}"
-              r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
-SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
 TOP_K = 4
-
-
-# ---------------------------------------------------------------- the canonical layout (spec 3)
-
-def layout(ids, tag):
-    """Positions and visibility for a token list. tag maps tag text -> id.
-
-    Returns (positions, span) where span[i] is a tuple of (block_id, path_index) pairs, one per
-    enclosing path span from outermost to innermost. Token i sees token j (j <= i) unless they
-    lie in two different paths of one block: see visible().
-    """
-    P, CONC, PAR_END = tag["<Path>"], tag["<Conclusion>"], tag["</Parallel>"]
-    PAR = tag["<Parallel>"]
-    positions, span = [], []
-    # Stack of open blocks: dict(id, start (position s), max (largest position in its paths),
-    # path (index of the current path or -1), outer (span tuple outside the block)).
-    stack, next_block, pos, here = [], 0, -1, ()
-    for t in ids:
-        if t == PAR:
-            stack.append(dict(id=next_block, start=None, max=None, path=-1, outer=here))
-            next_block += 1
-            pos += 1
-        elif t == P and stack:
-            b = stack[-1]
-            if b["path"] >= 0:          # the previous path ends here: remember its last position
-                b["max"] = max(b["max"], pos)
-            else:                       # first path: s is the position of the token before it
-                b["start"], b["max"] = pos, pos
-            b["path"] += 1
-            here = b["outer"] + ((b["id"], b["path"]),)
-            pos = b["start"] + 1
-        elif t == CONC and stack and stack[-1]["path"] >= 0:
-            b = stack[-1]
-            b["max"] = max(b["max"], pos)
-            here = b["outer"]
-            b["path"] = -2              # in the conclusion: no more paths of this block
-            pos = b["max"] + 1
-        elif t == PAR_END and stack:
-            b = stack.pop()
-            if b["path"] >= 0:          # closed without a conclusion: continue after its paths
-                b["max"] = max(b["max"], pos)
-                pos = b["max"]
-            here = b["outer"]
-            pos += 1
-        else:
-            pos += 1
-        positions.append(pos)
-        span.append(here)
-    return positions, span
-
-
-def visible(span, i, j):
-    """j <= i is visible from i unless i and j are in different paths of the same block."""
-    a, b = span[i], span[j]
-    for (ba, pa), (bb, pb) in zip(a, b):
-        if ba != bb:
-            return True
-        if pa != pb:
-            return False
-    return True
-
-
-def additive_mask(span, dtype):
-    n = len(span)
-    m = torch.full((n, n), torch.finfo(dtype).min, dtype=dtype)
-    for i in range(n):
-        for j in range(i + 1):
-            if visible(span, i, j):
-                m[i, j] = 0
-    return m[None, None]
 
 
 # ---------------------------------------------------------------- texts
@@ -152,11 +76,6 @@ def block(rng, ids_prefix, n_paths, depth, lengths):
     return "".join(parts)
 
 
-def chat(user):
-    return (f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\n{user} Think step by step"
-            f" and in parallel before answering.<|im_end|>\n<|im_start|>assistant\n")
-
-
 def texts(seed):
     rng = random.Random(seed)
     q = "What is (37 + 48) * (12 - 5)?"
@@ -178,18 +97,7 @@ def train_tokenizer(seed, vocab_size):
     corpus = [chat(words(rng, 8)) + block(rng, "", rng.randint(2, 4), rng.randint(1, 3), [2, 2, 2, 2])
               for _ in range(300)]
     corpus += [f"{arithmetic(rng)} {words(rng, 6)}" for _ in range(2000)]
-    tok = Tokenizer(models.BPE())
-    tok.normalizer = normalizers.NFC()
-    tok.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Split(Regex(QWEN_SPLIT), behavior="isolated", invert=False),
-        pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False)])
-    tok.post_processor = processors.ByteLevel(trim_offsets=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=CHATML + TAGS,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-                                  show_progress=False)
-    tok.train_from_iterator(corpus, trainer)
-    return tok
+    return train_bpe(corpus, vocab_size)
 
 
 MODELS = [
@@ -242,22 +150,6 @@ def load(model_dir, dtype, attn):
 
 
 # ---------------------------------------------------------------- goldens
-
-def predecessors(span):
-    """pred[j] = the latest token before j that j sees (None for the first token).
-
-    Token j is predicted by that token's row: for most tokens it is j - 1; for the <Path> token
-    of a second or later path it is the last token before the block's first <Path>, exactly
-    the row an engine uses when it forks.
-    """
-    pred = [None]
-    for j in range(1, len(span)):
-        k = j - 1
-        while not visible(span, j, k):
-            k -= 1
-        pred.append(k)
-    return pred
-
 
 def log_probs(logits, ids, pred=None):
     """log p(ids[j] | what j sees) = log_softmax(logits[pred[j]])[ids[j]]; None for the first."""

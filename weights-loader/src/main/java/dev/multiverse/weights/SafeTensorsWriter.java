@@ -83,6 +83,9 @@ public final class SafeTensorsWriter {
         if (maxShardBytes <= 0) {
             throw new IllegalArgumentException("maxShardBytes must be positive, got " + maxShardBytes);
         }
+        if (tensors.isEmpty()) {
+            throw new IllegalStateException("no tensors to shard (an index needs at least one)");
+        }
         List<List<Pending>> shards = new ArrayList<>();
         List<Pending> current = new ArrayList<>();
         long currentBytes = 0;

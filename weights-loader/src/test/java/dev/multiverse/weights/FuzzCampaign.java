@@ -2,8 +2,6 @@ package dev.multiverse.weights;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Random;
@@ -43,14 +41,12 @@ class FuzzCampaign {
         Map<FuzzOracle.Outcome, Integer> outcomes = new EnumMap<>(FuzzOracle.Outcome.class);
         for (int i = 0; i < count; i++) {
             Random r = new Random(seed * 1_000_003L + i);
-            Path dir = Files.createTempDirectory("campaign");
             try {
-                FuzzOracle.Outcome o = index ? IndexFuzzCase.random(r).run(dir) : FuzzCase.random(r).run(dir);
+                FuzzOracle.Outcome o = TempDirs.inFresh(
+                        dir -> index ? IndexFuzzCase.random(r).run(dir) : FuzzCase.random(r).run(dir));
                 outcomes.merge(o, 1, Integer::sum);
             } catch (AssertionError e) {
                 throw new AssertionError("case " + i + " (seed " + seed + ", index=" + index + ")", e);
-            } finally {
-                TempDirs.delete(dir);
             }
         }
         return outcomes;

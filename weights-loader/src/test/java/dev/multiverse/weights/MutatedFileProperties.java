@@ -1,7 +1,5 @@
 package dev.multiverse.weights;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -30,22 +28,12 @@ class MutatedFileProperties {
 
     @Property(tries = 2000)
     void damagedFilesAreRefusedOrFullyReadable(@ForAll("files") FuzzCase c) throws Exception {
-        Path dir = Files.createTempDirectory("fuzz");
-        try {
-            record(c.run(dir), c.mutation());
-        } finally {
-            TempDirs.delete(dir);
-        }
+        record(TempDirs.inFresh(c::run), c.mutation());
     }
 
     @Property(tries = 500)
     void damagedIndexesAreRefusedOrFullyReadable(@ForAll("indexes") IndexFuzzCase c) throws Exception {
-        Path dir = Files.createTempDirectory("fuzz");
-        try {
-            record(c.run(dir), c.mutation());
-        } finally {
-            TempDirs.delete(dir);
-        }
+        record(TempDirs.inFresh(c::run), c.mutation());
     }
 
     /** Counts outcomes and mutation kinds; fails unless most cases are refused and some load. */

@@ -11,6 +11,21 @@ final class TempDirs {
     private TempDirs() {
     }
 
+    /** What a test does with a directory. */
+    interface DirAction<T> {
+        T apply(Path dir) throws Exception;
+    }
+
+    /** Runs {@code action} in a new temporary directory, removed afterwards. */
+    static <T> T inFresh(DirAction<T> action) throws Exception {
+        Path dir = Files.createTempDirectory("weights");
+        try {
+            return action.apply(dir);
+        } finally {
+            delete(dir);
+        }
+    }
+
     static void delete(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {

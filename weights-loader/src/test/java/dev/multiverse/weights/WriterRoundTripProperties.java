@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,19 +27,18 @@ class WriterRoundTripProperties {
     @Property(tries = 200)
     void singleFileRoundTrip(@ForAll long seed) throws Exception {
         List<RandomTensors.Spec> specs = RandomTensors.randomSet(new Random(seed), 6);
-        Path dir = Files.createTempDirectory("rt");
-        try {
-            RandomTensors.writer(specs).metadata("format", "pt").write(dir.resolve("model.safetensors"));
-            try (SafeTensorsFile f = SafeTensorsFile.open(dir.resolve("model.safetensors"))) {
+        TempDirs.inFresh(dir -> {
+            Path file = dir.resolve("model.safetensors");
+            RandomTensors.writer(specs).metadata("format", "pt").write(file);
+            try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
                 assertEquals(Map.of("format", "pt"), f.metadata());
                 assertEquals(names(specs), f.names());
                 for (RandomTensors.Spec s : specs) {
                     assertSameTensor(s, f.tensor(s.name()));
                 }
             }
-        } finally {
-            TempDirs.delete(dir);
-        }
+            return null;
+        });
     }
 
     @Property(tries = 100)
@@ -50,8 +48,7 @@ class WriterRoundTripProperties {
         if (specs.isEmpty()) {
             return; // an index with no tensors is refused by design
         }
-        Path dir = Files.createTempDirectory("rt");
-        try {
+        TempDirs.inFresh(dir -> {
             RandomTensors.writer(specs).writeSharded(dir, maxShardBytes);
             try (WeightStore store = WeightStore.open(dir)) {
                 assertEquals(names(specs), store.names());
@@ -59,9 +56,8 @@ class WriterRoundTripProperties {
                     assertSameTensor(s, store.tensor(s.name()));
                 }
             }
-        } finally {
-            TempDirs.delete(dir);
-        }
+            return null;
+        });
     }
 
     private static Set<String> names(List<RandomTensors.Spec> specs) {

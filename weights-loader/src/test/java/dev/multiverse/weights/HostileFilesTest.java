@@ -151,4 +151,13 @@ class HostileFilesTest {
         assertRefused("{\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[9223372036854775800,"
                 + "9223372036854775807]}}", new byte[0], "w", "reach beyond the data section of 0 bytes");
     }
+
+    @Test
+    void deepNestingAndHugeNumbersAreRefusedNotOverflowingTheStack() throws Exception {
+        String deep = "{\"w\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}";
+        assertRefused(deep, new byte[0], null, "not valid JSON");
+        String longNumber = "{\"w\":{\"dtype\":\"F32\",\"shape\":[" + "9".repeat(5000)
+                + "],\"data_offsets\":[0,0]}}";
+        assertRefused(longNumber, new byte[0], null, "not valid JSON");
+    }
 }

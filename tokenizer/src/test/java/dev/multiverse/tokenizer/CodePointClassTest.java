@@ -24,7 +24,7 @@ class CodePointClassTest {
     private static void appendContexts(StringBuilder text, int cp) {
         String c = Character.toString(cp);
         text.append(c).append("'s a").append(c).append("b ").append(c).append(c).append("1'").append(c)
-                .append("\t\n ").append(c).append(c).append(" \n").append(c).append('x')
+                .append("\t\n'").append(c).append("x ").append(c).append(c).append(" \n").append(c).append('x')
                 .append(java.text.Normalizer.normalize(c, java.text.Normalizer.Form.NFD)).append(' ');
     }
 

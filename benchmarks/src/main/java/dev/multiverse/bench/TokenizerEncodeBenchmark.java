@@ -33,9 +33,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Encoding throughput, one thread: our {@link Tokenizer} against Hugging Face tokenizers (Rust,
- * through DJL) on the same texts in the same run. One operation encodes every file of the corpus
- * (by default the 26 Multiverse traces, about 0.8 MB), each as one string; both sides keep their
- * per-word caches warm across operations, as in a server.
+ * through DJL) on the same texts in the same run. One operation encodes the whole corpus (by
+ * default the 26 Multiverse traces, 0.75 MB): each file as one string, or each paragraph on its
+ * own (parameter {@code unit}); both sides keep their per-word caches warm across operations, as
+ * in a server.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar TokenizerEncode -f 1 -wi 2 -i 3} (JMH
  * prints operations per second; multiply by the corpus size printed at setup), or for MB/s and
@@ -58,6 +59,10 @@ public class TokenizerEncodeBenchmark {
     @Param("")
     public String corpusDir;
 
+    /** Encode each file as one string ("file") or each paragraph (text between blank lines) on its own ("paragraph"). */
+    @Param({"file", "paragraph"})
+    public String unit;
+
     private List<String> texts;
     private Tokenizer ours;
     private HuggingFaceTokenizer huggingFace;
@@ -65,7 +70,7 @@ public class TokenizerEncodeBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Path tokenizer = tokenizerJson.isEmpty() ? shared().resolve("tokenizers/multiverse-qwen2.5/tokenizer.json") : Path.of(tokenizerJson);
-        texts = corpus(corpusDir);
+        texts = unit.equals("paragraph") ? paragraphs(corpus(corpusDir)) : corpus(corpusDir);
         ours = Tokenizer.load(tokenizer);
         huggingFace = HuggingFaceTokenizer.newInstance(tokenizer, Map.of("addSpecialTokens", "false",
                 "truncation", "false", "padding", "false", "modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
@@ -74,7 +79,7 @@ public class TokenizerEncodeBenchmark {
             int[] mine = ours.encode(text);
             if (theirs.length != mine.length) throw new IllegalStateException("the two tokenizers disagree on the corpus");
         }
-        System.out.printf("%ncorpus: %d files, %d bytes%n", texts.size(), corpusBytes(texts));
+        System.out.printf("%ncorpus: %d texts, %d bytes%n", texts.size(), corpusBytes(texts));
     }
 
     @TearDown(Level.Trial)
@@ -109,6 +114,20 @@ public class TokenizerEncodeBenchmark {
         }
     }
 
+    /** The files cut after each blank line ("\n\n"); the pieces concatenate to the files. */
+    static List<String> paragraphs(List<String> files) {
+        List<String> pieces = new java.util.ArrayList<>();
+        for (String file : files) {
+            int start = 0;
+            for (int cut = file.indexOf("\n\n"); cut >= 0; cut = file.indexOf("\n\n", start)) {
+                pieces.add(file.substring(start, cut + 2));
+                start = cut + 2;
+            }
+            if (start < file.length()) pieces.add(file.substring(start));
+        }
+        return pieces;
+    }
+
     static long corpusBytes(List<String> texts) {
         return texts.stream().mapToLong(t -> t.getBytes(StandardCharsets.UTF_8).length).sum();
     }
@@ -127,16 +146,14 @@ public class TokenizerEncodeBenchmark {
         var options = new OptionsBuilder().parent(cli).include(TokenizerEncodeBenchmark.class.getName() + "\\.").build();
         double megabytes = corpusBytes(corpus(cli.getParameter("corpusDir").hasValue()
                 ? cli.getParameter("corpusDir").get().iterator().next() : "")) / 1e6;
-        double oursMbS = 0;
-        double theirsMbS = 0;
+        Map<String, double[]> byUnit = new java.util.TreeMap<>(); // unit -> {ours, HF} in MB/s
         for (RunResult r : new Runner(options).run()) {
-            double opsPerSecond = r.getPrimaryResult().getScore();
-            if (r.getParams().getBenchmark().endsWith(".ours")) oursMbS = opsPerSecond * megabytes;
-            else theirsMbS = opsPerSecond * megabytes;
+            double mbPerSecond = r.getPrimaryResult().getScore() * megabytes;
+            double[] pair = byUnit.computeIfAbsent(r.getParams().getParam("unit"), u -> new double[2]);
+            pair[r.getParams().getBenchmark().endsWith(".ours") ? 0 : 1] = mbPerSecond;
         }
-        System.out.printf("%nencode throughput, one thread, %.3f MB corpus:%n", megabytes);
-        System.out.printf("  ours                        %8.2f MB/s%n", oursMbS);
-        System.out.printf("  HF tokenizers through DJL   %8.2f MB/s%n", theirsMbS);
-        System.out.printf("  ratio ours / HF             %8.2f%n", oursMbS / theirsMbS);
+        System.out.printf("%nencode throughput, one thread, %.3f MB corpus (MB = 10^6 bytes of UTF-8):%n", megabytes);
+        System.out.printf("  %-10s %12s %12s %8s%n", "unit", "ours MB/s", "HF MB/s", "ratio");
+        byUnit.forEach((unit, v) -> System.out.printf("  %-10s %12.2f %12.2f %8.2f%n", unit, v[0], v[1], v[0] / v[1]));
     }
 }

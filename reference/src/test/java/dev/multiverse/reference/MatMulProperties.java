@@ -65,7 +65,7 @@ class MatMulProperties {
         TestMatrices.Encoded halfs = TestMatrices.encode(DType.F16, 1, 64, new float[64]);
         for (int i = 0; i < 64; i++) halfs.matrix().data().set(Matrix.I16_LE, i * 2L, (short) (start + i));
         float[] got = new float[64];
-        MatMul.widenRow(halfs.matrix(), 0, got);
+        MatMul.widenRow(halfs.matrix(), 0, got, 0);
         for (int i = 0; i < 64; i++) {
             float expected = Float.float16ToFloat((short) (start + i));
             String where = "f16 bits " + Integer.toHexString(start + i);

@@ -20,7 +20,8 @@ import java.util.List;
  * then decode steps of a Qwen2-0.5B-shaped model with random BF16 weights at batch 1, 2, 4, 8, 16
  * (each sequence one new token over a shared 32-slot context). Prints the weight bytes read per
  * step over the step time as a fraction of the measured bandwidth, and each batch's step time
- * relative to batch 1.
+ * relative to batch 1. "CPU share" is the process's CPU time over (wall time × threads) during the
+ * measured steps: below 100% the machine was shared with other work and the figures are pessimistic.
  *
  * <p>Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
  * dev.multiverse.bench.CpuDecodeBenchmark [layers=24] [threads=<cores>] [steps=10] [bandwidthGiB=2]}
@@ -52,16 +53,23 @@ public final class CpuDecodeBenchmark {
             long bytes = RandomModels.bytesPerStep(weights);
             System.out.printf("model: Qwen2-0.5B shape, %d layers, BF16 weights, %.1f MB read per step%n", layers, bytes / 1e6);
             try (CpuBackend backend = new CpuBackend(new Qwen2(weights, threads), CONTEXT + 16 * (steps + 4), null)) {
-                double[] times = new double[batches.length];
-                for (int i = 0; i < batches.length; i++) times[i] = medianStepSeconds(backend, batches[i], steps);
+                // Warm-up: every batch size until the JIT has settled, then the measured passes.
+                for (int batch : batches) medianStepSeconds(backend, batch, steps);
+                double[] times = new double[batches.length], cpuShare = new double[batches.length];
+                for (int i = 0; i < batches.length; i++) {
+                    long cpuStart = processCpuNanos(), wallStart = System.nanoTime();
+                    times[i] = medianStepSeconds(backend, batches[i], steps);
+                    cpuShare[i] = (processCpuNanos() - cpuStart) / (double) ((System.nanoTime() - wallStart) * threads);
+                }
                 System.out.printf("load average at end: %.2f%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 System.out.println();
-                System.out.println("| batch | step ms | vs batch 1 | tokens/s | weight bytes/s | of bandwidth |");
-                System.out.println("|------:|--------:|-----------:|---------:|---------------:|-------------:|");
+                System.out.println("| batch | step ms | vs batch 1 | tokens/s | weight bytes/s | of bandwidth | CPU share |");
+                System.out.println("|------:|--------:|-----------:|---------:|---------------:|-------------:|----------:|");
                 for (int i = 0; i < batches.length; i++) {
                     double t = times[i];
-                    System.out.printf("| %5d | %7.1f | %9.2fx | %8.1f | %9.2f GB/s | %11.0f%% |%n",
-                            batches[i], t * 1e3, t / times[0], batches[i] / t, bytes / t / 1e9, 100 * bytes / t / bandwidth);
+                    System.out.printf("| %5d | %7.1f | %9.2fx | %8.1f | %9.2f GB/s | %11.0f%% | %8.0f%% |%n",
+                            batches[i], t * 1e3, t / times[0], batches[i] / t, bytes / t / 1e9, 100 * bytes / t / bandwidth,
+                            100 * cpuShare[i]);
                 }
             }
         }
@@ -86,6 +94,11 @@ public final class CpuDecodeBenchmark {
         }
         Arrays.sort(seconds);
         return seconds[steps / 2];
+    }
+
+    /** CPU time of this process, all threads: with the wall time it tells how much of the cores we had. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static int arg(String[] args, String name, int fallback) {

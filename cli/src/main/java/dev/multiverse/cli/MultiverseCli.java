@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             TokenizeCommand.class,
+            LayoutCommand.class,
         })
 public final class MultiverseCli implements Runnable {
 

@@ -1,0 +1,178 @@
+package dev.multiverse.reference;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The matrix products of the forward pass, with the weights read in place (F32, F16 or BF16).
+ *
+ * <p>A decode step is memory-bound: every weight is read once per step. So each weight row is
+ * read from memory once, widened to floats into a small per-thread buffer (it stays in L1/L2),
+ * and multiplied from there into every activation row of the batch. Four weight rows meet four
+ * activation rows at a time, so each vector loaded feeds four FMAs: a batch of 8 costs little more
+ * than a batch of 1.
+ *
+ * <p>Every vector lives inside one method (no helper returns a vector): the JIT then keeps them
+ * in registers whatever it decides to inline.
+ */
+public final class MatMul {
+    private MatMul() {}
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    /** Shorts of the same lane count as {@link #F}: one load of 16-bit weights per float vector. */
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    /** Ints of the same lane count as {@link #F}: the widened 16-bit weights. */
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Weight rows widened together, and activation rows multiplied together: a 4×4 block of outputs. */
+    private static final int BLOCK = 4;
+    /** Blocks of weight rows per chunk handed to a thread. */
+    private static final int GRAIN = 4;
+
+    /**
+     * {@code out[b][r] = bias[r] + Σ_k w[r][k] · x[b][k]} for {@code b < batch}, {@code r < w.rows}.
+     * Shapes: w [rows][cols], bias [1][rows] or null, x [batch][cols], out [batch][rows] (flat,
+     * row-major).
+     */
+    public static void matmul(ThreadTeam team, Matrix w, Matrix bias, float[] x, int batch, float[] out) {
+        int rows = w.rows(), cols = w.cols();
+        if (bias != null && bias.size() != rows)
+            throw new IllegalArgumentException("bias of " + bias.size() + " for " + rows + " rows");
+        if (x.length < (long) batch * cols || out.length < (long) batch * rows)
+            throw new IllegalArgumentException("buffers too small for batch " + batch + " of " + w);
+        int blocks = (rows + BLOCK - 1) / BLOCK;
+        team.forRange(blocks, GRAIN, (worker, from, to) -> {
+            // [BLOCK][cols] widened weight rows, then BLOCK·BLOCK partial sums
+            float[] scratch = team.scratch(worker, BLOCK * cols + BLOCK * BLOCK);
+            for (int block = from; block < to; block++) {
+                int r0 = block * BLOCK, nr = Math.min(BLOCK, rows - r0);
+                // A short last block repeats its last row; the repeats are computed, never written.
+                for (int i = 0; i < BLOCK; i++) widenRow(w, r0 + Math.min(i, nr - 1), scratch, i * cols);
+                int b = 0;
+                for (; b + BLOCK <= batch; b += BLOCK) block4x4(scratch, cols, x, b, out, rows, r0, nr);
+                for (; b < batch; b++) block4x1(scratch, cols, x, b, out, rows, r0, nr);
+                if (bias != null) {
+                    for (int i = 0; i < nr; i++) {
+                        float br = bias.get(r0 + i);
+                        for (int j = 0; j < batch; j++) out[j * rows + r0 + i] += br;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code out[b0+j][r0+i] = Σ_k w_i[k] · x[b0+j][k]} for i, j < 4, with the four widened weight
+     * rows {@code w_i} at {@code scratch[i·cols ..]}: each loaded vector feeds four FMAs, so the
+     * loop does 8 loads per 16 FMAs instead of 2 per 1.
+     */
+    private static void block4x4(float[] scratch, int cols, float[] x, int b0, float[] out, int rows, int r0, int nr) {
+        int x0 = b0 * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int k = 0;
+        for (int upper = F.loopBound(cols); k < upper; k += L) {
+            FloatVector w0 = FloatVector.fromArray(F, scratch, k), w1 = FloatVector.fromArray(F, scratch, cols + k);
+            FloatVector w2 = FloatVector.fromArray(F, scratch, 2 * cols + k), w3 = FloatVector.fromArray(F, scratch, 3 * cols + k);
+            FloatVector u = FloatVector.fromArray(F, x, x0 + k);
+            a00 = w0.fma(u, a00); a10 = w1.fma(u, a10); a20 = w2.fma(u, a20); a30 = w3.fma(u, a30);
+            u = FloatVector.fromArray(F, x, x1 + k);
+            a01 = w0.fma(u, a01); a11 = w1.fma(u, a11); a21 = w2.fma(u, a21); a31 = w3.fma(u, a31);
+            u = FloatVector.fromArray(F, x, x2 + k);
+            a02 = w0.fma(u, a02); a12 = w1.fma(u, a12); a22 = w2.fma(u, a22); a32 = w3.fma(u, a32);
+            u = FloatVector.fromArray(F, x, x3 + k);
+            a03 = w0.fma(u, a03); a13 = w1.fma(u, a13); a23 = w2.fma(u, a23); a33 = w3.fma(u, a33);
+        }
+        // sums[i·4 + j] for weight row i, activation row j
+        int s = BLOCK * cols;
+        scratch[s] = a00.reduceLanes(VectorOperators.ADD); scratch[s + 1] = a01.reduceLanes(VectorOperators.ADD);
+        scratch[s + 2] = a02.reduceLanes(VectorOperators.ADD); scratch[s + 3] = a03.reduceLanes(VectorOperators.ADD);
+        scratch[s + 4] = a10.reduceLanes(VectorOperators.ADD); scratch[s + 5] = a11.reduceLanes(VectorOperators.ADD);
+        scratch[s + 6] = a12.reduceLanes(VectorOperators.ADD); scratch[s + 7] = a13.reduceLanes(VectorOperators.ADD);
+        scratch[s + 8] = a20.reduceLanes(VectorOperators.ADD); scratch[s + 9] = a21.reduceLanes(VectorOperators.ADD);
+        scratch[s + 10] = a22.reduceLanes(VectorOperators.ADD); scratch[s + 11] = a23.reduceLanes(VectorOperators.ADD);
+        scratch[s + 12] = a30.reduceLanes(VectorOperators.ADD); scratch[s + 13] = a31.reduceLanes(VectorOperators.ADD);
+        scratch[s + 14] = a32.reduceLanes(VectorOperators.ADD); scratch[s + 15] = a33.reduceLanes(VectorOperators.ADD);
+        for (int i = 0; i < nr; i++) {
+            for (int j = 0; j < BLOCK; j++) {
+                float sum = scratch[s + i * BLOCK + j];
+                for (int t = k; t < cols; t++) sum += scratch[i * cols + t] * x[(b0 + j) * cols + t];
+                out[(b0 + j) * rows + r0 + i] = sum;
+            }
+        }
+    }
+
+    /** {@code out[b][r0+i] = Σ_k w_i[k] · x[b][k]} for i < 4: one activation row against the four weight rows. */
+    private static void block4x1(float[] scratch, int cols, float[] x, int b, float[] out, int rows, int r0, int nr) {
+        int xo = b * cols;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int k = 0;
+        for (int upper = F.loopBound(cols); k < upper; k += L) {
+            FloatVector u = FloatVector.fromArray(F, x, xo + k);
+            a0 = FloatVector.fromArray(F, scratch, k).fma(u, a0);
+            a1 = FloatVector.fromArray(F, scratch, cols + k).fma(u, a1);
+            a2 = FloatVector.fromArray(F, scratch, 2 * cols + k).fma(u, a2);
+            a3 = FloatVector.fromArray(F, scratch, 3 * cols + k).fma(u, a3);
+        }
+        int s = BLOCK * cols;
+        scratch[s] = a0.reduceLanes(VectorOperators.ADD);
+        scratch[s + 1] = a1.reduceLanes(VectorOperators.ADD);
+        scratch[s + 2] = a2.reduceLanes(VectorOperators.ADD);
+        scratch[s + 3] = a3.reduceLanes(VectorOperators.ADD);
+        for (int i = 0; i < nr; i++) {
+            float sum = scratch[s + i];
+            for (int t = k; t < cols; t++) sum += scratch[i * cols + t] * x[xo + t];
+            out[b * rows + r0 + i] = sum;
+        }
+    }
+
+    private static final float F16_RESCALE = 0x1p112f;
+
+    /**
+     * Row {@code r} of {@code w} widened to floats into {@code dst[offset .. offset + cols)}.
+     *
+     * <p>bfloat16 is the top half of a float32: shift the 16 bits into place. float16: moving the
+     * 15 magnitude bits up by 13 gives a float32 exactly 2^-112 times the value (normals and
+     * subnormals alike), so multiply by 2^112; infinities and NaNs (magnitude ≥ 0x7C00) keep an
+     * all-ones exponent; the sign moves from bit 15 to bit 31.
+     */
+    static void widenRow(Matrix w, int r, float[] dst, int offset) {
+        MemorySegment data = w.data();
+        int cols = w.cols();
+        long base = (long) r * cols;
+        int k = 0, upper = F.loopBound(cols);
+        switch (w.dtype()) {
+            case F32 -> {
+                MemorySegment.copy(data, Matrix.F32_LE, base * 4, dst, offset, cols);
+                k = cols;
+            }
+            case BF16 -> {
+                for (; k < upper; k += L) {
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, data, (base + k) * 2, LE)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, offset + k);
+                }
+            }
+            case F16 -> {
+                for (; k < upper; k += L) {
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, data, (base + k) * 2, LE)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    IntVector magnitude = h.and(0x7FFF);
+                    IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+                    IntVector finite = shifted.reinterpretAsFloats().mul(F16_RESCALE).reinterpretAsInts();
+                    IntVector value = finite.blend(shifted.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00));
+                    value.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().intoArray(dst, offset + k);
+                }
+            }
+            default -> throw new AssertionError(w.dtype()); // Matrix admits only the three above
+        }
+        for (; k < cols; k++) dst[offset + k] = w.get(base + k);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.multiverse.reference;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The element-wise kernels of the forward pass. Activations are flat row-major float arrays;
+ * {@code n} is the number of rows, each comment gives the shapes.
+ */
+public final class Kernels {
+    private Kernels() {}
+
+    private static final int L = MatMul.L;
+
+    /**
+     * {@code out[r] = x[r] / sqrt(mean(x[r]²) + eps) * weight}, per row. x, out [n][dim]; weight
+     * [1][dim] read in place.
+     */
+    public static void rmsNorm(float[] x, Matrix weight, float eps, int n, float[] out) {
+        int dim = weight.cols();
+        for (int r = 0; r < n; r++) {
+            int o = r * dim;
+            float scale = (float) (1.0 / Math.sqrt(dot(x, o, x, o, dim) / dim + eps));
+            for (int i = 0; i < dim; i++) out[o + i] = weight.get(i) * (x[o + i] * scale);
+        }
+    }
+
+    /**
+     * The rotation angles of rotary embeddings, {@code θ_i = position · theta^(-2i/headDim)} for
+     * {@code i < headDim/2}: cos, sin [n][headDim/2]. Computed in float32 the way Hugging Face does
+     * (inverse frequency, then the product, each rounded to float) so that long positions agree.
+     */
+    public static void ropeAngles(int[] positions, int n, int headDim, float theta, float[] cos, float[] sin) {
+        int half = headDim / 2;
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < half; i++) {
+                float invFreq = (float) (1.0 / (float) Math.pow(theta, (float) (2 * i) / headDim));
+                float angle = invFreq * (float) positions[r];
+                cos[r * half + i] = (float) Math.cos(angle);
+                sin[r * half + i] = (float) Math.sin(angle);
+            }
+        }
+    }
+
+    /**
+     * Rotary embedding in the half-split ("rotate_half") convention, in place: in each head, the
+     * pair {@code (x_i, x_{i+d/2})} turns by {@code θ_i}. x [n][heads·headDim]; cos, sin
+     * [n][headDim/2].
+     */
+    public static void rope(float[] x, int n, int heads, int headDim, float[] cos, float[] sin) {
+        int half = headDim / 2;
+        for (int r = 0; r < n; r++) {
+            for (int h = 0; h < heads; h++) {
+                int o = (r * heads + h) * headDim;
+                for (int i = 0; i < half; i++) {
+                    float c = cos[r * half + i], s = sin[r * half + i];
+                    float x0 = x[o + i], x1 = x[o + i + half];
+                    x[o + i] = x0 * c - x1 * s;
+                    x[o + i + half] = x1 * c + x0 * s;
+                }
+            }
+        }
+    }
+
+    /** The gated MLP activation, in place: {@code gate = silu(gate) · up}, silu(g) = g / (1 + e^-g). gate, up [length]. */
+    public static void swiglu(float[] gate, float[] up, int length) {
+        for (int i = 0; i < length; i++) {
+            float g = gate[i];
+            gate[i] = (float) (g / (1.0 + Math.exp(-g))) * up[i];
+        }
+    }
+
+    /** The residual connection, {@code x += delta}. x, delta [length]. */
+    public static void add(float[] x, float[] delta, int length) {
+        int i = 0;
+        for (int upper = MatMul.F.loopBound(length); i < upper; i += L) {
+            FloatVector.fromArray(MatMul.F, x, i).add(FloatVector.fromArray(MatMul.F, delta, i)).intoArray(x, i);
+        }
+        for (; i < length; i++) x[i] += delta[i];
+    }
+
+    /** {@code Σ_i a[ao + i] · b[bo + i]} for {@code i < n}. */
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(MatMul.F);
+        int i = 0;
+        for (int upper = MatMul.F.loopBound(n); i < upper; i += L) {
+            acc = FloatVector.fromArray(MatMul.F, a, ao + i).fma(FloatVector.fromArray(MatMul.F, b, bo + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    /** {@code y[yo + i] += alpha · x[xo + i]} for {@code i < n}. */
+    public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        for (int upper = MatMul.F.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(MatMul.F, x, xo + i)
+                    .fma(FloatVector.broadcast(MatMul.F, alpha), FloatVector.fromArray(MatMul.F, y, yo + i))
+                    .intoArray(y, yo + i);
+        }
+        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
+    }
+}

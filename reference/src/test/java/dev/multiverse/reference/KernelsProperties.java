@@ -1,0 +1,135 @@
+package dev.multiverse.reference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.AfterAll;
+
+/** Each element-wise kernel and attention against a plain double-precision formula. */
+class KernelsProperties {
+
+    private static final ThreadTeam TEAM = new ThreadTeam(2);
+
+    @AfterAll
+    static void closeTeam() {
+        TEAM.close();
+    }
+
+    @Property(tries = 80)
+    void rmsNormMatchesFormula(
+            @ForAll Matrix.Encoding encoding,
+            @ForAll @IntRange(min = 1, max = 100) int dim,
+            @ForAll @IntRange(min = 1, max = 5) int n,
+            @ForAll long seed) {
+        Random random = new Random(seed);
+        TestMatrices.Encoded weight = TestMatrices.random(encoding, 1, dim, random);
+        float[] x = TestMatrices.gaussian(n * dim, random);
+        float[] out = new float[n * dim];
+        Kernels.rmsNorm(x, weight.matrix(), 1e-6f, n, out);
+        for (int r = 0; r < n; r++) {
+            double meanSquare = 0;
+            for (int i = 0; i < dim; i++) meanSquare += (double) x[r * dim + i] * x[r * dim + i];
+            meanSquare /= dim;
+            for (int i = 0; i < dim; i++) {
+                double expected = weight.values()[i] * x[r * dim + i] / Math.sqrt(meanSquare + 1e-6);
+                assertEquals(expected, out[r * dim + i], 1e-5 * (1 + Math.abs(expected)), "row " + r + " element " + i);
+            }
+        }
+    }
+
+    @Property(tries = 80)
+    void ropeRotatesHalfSplitPairs(
+            @ForAll @IntRange(min = 1, max = 40) int halfDim,
+            @ForAll @IntRange(min = 1, max = 4) int heads,
+            @ForAll @IntRange(min = 1, max = 4) int n,
+            @ForAll @IntRange(min = 0, max = 40000) int position,
+            @ForAll long seed) {
+        Random random = new Random(seed);
+        int headDim = 2 * halfDim;
+        float theta = 1_000_000f;
+        int[] positions = new int[n];
+        for (int r = 0; r < n; r++) positions[r] = position + r * 7;
+        float[] x = TestMatrices.gaussian(n * heads * headDim, random);
+        float[] original = x.clone();
+        float[] cos = new float[n * halfDim], sin = new float[n * halfDim];
+        Kernels.ropeAngles(positions, n, headDim, theta, cos, sin);
+        Kernels.rope(x, n, heads, headDim, cos, sin);
+        for (int r = 0; r < n; r++) {
+            for (int h = 0; h < heads; h++) {
+                int o = (r * heads + h) * headDim;
+                for (int i = 0; i < halfDim; i++) {
+                    double angle = positions[r] * Math.pow(theta, -2.0 * i / headDim);
+                    double x0 = original[o + i], x1 = original[o + i + halfDim];
+                    double expected0 = x0 * Math.cos(angle) - x1 * Math.sin(angle);
+                    double expected1 = x1 * Math.cos(angle) + x0 * Math.sin(angle);
+                    // float32 angles (as in Hugging Face) carry an error of about position · 2^-24.
+                    double tolerance = 1e-5 + 4 * positions[r] * 0x1p-24 * (Math.abs(x0) + Math.abs(x1));
+                    assertEquals(expected0, x[o + i], tolerance, "row " + r + " head " + h + " pair " + i);
+                    assertEquals(expected1, x[o + i + halfDim], tolerance, "row " + r + " head " + h + " pair " + i);
+                }
+            }
+        }
+    }
+
+    @Property(tries = 50)
+    void swigluIsSiluOfGateTimesUp(@ForAll @IntRange(min = 1, max = 100) int length, @ForAll long seed) {
+        Random random = new Random(seed);
+        float[] gate = TestMatrices.gaussian(length, random), up = TestMatrices.gaussian(length, random);
+        float[] original = gate.clone();
+        Kernels.swiglu(gate, up, length);
+        for (int i = 0; i < length; i++) {
+            double g = original[i];
+            double expected = g / (1 + Math.exp(-g)) * up[i];
+            assertEquals(expected, gate[i], 1e-6 * (1 + Math.abs(expected)), "element " + i);
+        }
+    }
+
+    @Property(tries = 100)
+    void attendSlotsIsSoftmaxWeightedSumOverTheListedSlots(
+            @ForAll @IntRange(min = 1, max = 3) int kvHeads,
+            @ForAll @IntRange(min = 1, max = 4) int group,
+            @ForAll @IntRange(min = 1, max = 37) int headDim,
+            @ForAll @IntRange(min = 1, max = 6) int n,
+            @ForAll @IntRange(min = 1, max = 30) int slotCount,
+            @ForAll long seed) {
+        Random random = new Random(seed);
+        int heads = kvHeads * group, kvDim = kvHeads * headDim;
+        float[] q = TestMatrices.gaussian(n * heads * headDim, random);
+        float[] keys = TestMatrices.gaussian(slotCount * kvDim, random);
+        float[] values = TestMatrices.gaussian(slotCount * kvDim, random);
+        int[][] keySlots = new int[n][];
+        for (int r = 0; r < n; r++) {
+            keySlots[r] = random.ints(1 + random.nextInt(slotCount), 0, slotCount).toArray();
+        }
+        float[][] scores = new float[TEAM.size()][slotCount];
+        float[] out = new float[n * heads * headDim];
+        Attention.attendSlots(TEAM, q, keys, values, keySlots, n, heads, kvHeads, headDim, scores, out);
+
+        for (int r = 0; r < n; r++) {
+            for (int h = 0; h < heads; h++) {
+                int g = h / group;
+                int[] slots = keySlots[r];
+                double[] weights = new double[slots.length];
+                double max = Double.NEGATIVE_INFINITY, sum = 0;
+                for (int j = 0; j < slots.length; j++) {
+                    double s = 0;
+                    for (int d = 0; d < headDim; d++)
+                        s += (double) q[(r * heads + h) * headDim + d] * keys[slots[j] * kvDim + g * headDim + d];
+                    weights[j] = s / Math.sqrt(headDim);
+                    max = Math.max(max, weights[j]);
+                }
+                for (int j = 0; j < slots.length; j++) sum += weights[j] = Math.exp(weights[j] - max);
+                for (int d = 0; d < headDim; d++) {
+                    double expected = 0;
+                    for (int j = 0; j < slots.length; j++)
+                        expected += weights[j] / sum * values[slots[j] * kvDim + g * headDim + d];
+                    assertEquals(expected, out[(r * heads + h) * headDim + d], 1e-5,
+                            "row " + r + " head " + h + " dim " + d);
+                }
+            }
+        }
+    }
+}

@@ -17,6 +17,7 @@ import java.util.function.BiConsumer;
  * outline order; its next position is the largest position of any child + 1; its next-token
  * logits are those after the last child's last token (the token that precedes the Conclusion in
  * the merged text); the engine forces {@code "<Conclusion>\n"}. No K/V is copied or recomputed.
+ * When a child ended on {@code max_tokens}, the parent ends there too: the critical path is spent.
  */
 final class ForkJoin {
     private final TreeContext tree;
@@ -126,6 +127,13 @@ final class ForkJoin {
         if (req.stopping != null) {
             end(parent, req.stopping);
             return;
+        }
+        for (Sequence child : children) {
+            if (child.endReason == EndReason.MAX_TOKENS) {
+                // The critical path is spent: the Conclusion would lie beyond it.
+                finish(parent, EndReason.MAX_TOKENS);
+                return;
+            }
         }
         parent.state = Sequence.State.RUNNING;
         EndReason broken = tree.appendForced(parent, tree.vocabulary.tags().conclusion(), tree.newline);

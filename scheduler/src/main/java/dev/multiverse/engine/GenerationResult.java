@@ -8,12 +8,15 @@ package dev.multiverse.engine;
  * @param tokens the merged tokens, prompt included
  * @param positions their RoPE positions (the canonical layout's)
  * @param logprobs {@code log p(token | what its sequence saw)}, NaN for prompt tokens
+ * @param pathKeys the key of the sequence that appended each token ("" for the root, see {@link
+ *     Trace.Path#key()})
  * @param promptLength how many of the tokens are the prompt
  * @param text the decoded generated part (after the prompt)
  * @param finishReason why the request stopped
  * @param trace the tree
  */
-public record GenerationResult(long requestId, int[] tokens, int[] positions, double[] logprobs, int promptLength,
+public record GenerationResult(long requestId, int[] tokens, int[] positions, double[] logprobs, String[] pathKeys,
+                               int promptLength,
                                String text, EndReason finishReason, Trace trace) {
 
     public Stats stats() {

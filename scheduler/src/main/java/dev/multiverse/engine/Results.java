@@ -13,12 +13,14 @@ final class Results {
         int[] tokens = new int[n];
         int[] positions = new int[n];
         double[] logprobs = new double[n];
+        String[] keys = new String[n];
         int largest = -1;
         for (int i = 0; i < n; i++) {
             TokenEntry e = merged.get(i);
             tokens[i] = e.token();
             positions[i] = e.position();
             logprobs[i] = e.logprob();
+            keys[i] = e.pathKey();
             largest = Math.max(largest, e.position());
         }
         int prompt = req.promptLength;
@@ -29,6 +31,6 @@ final class Results {
         var stats = new Stats(prompt, total, critical, ratio, req.steps, req.paths, wallMs);
         var trace = new Trace(reason.label(), prompt, req.root.trace.freeze(), stats);
         String text = vocabulary.decode(Arrays.copyOfRange(tokens, prompt, n));
-        return new GenerationResult(req.id(), tokens, positions, logprobs, prompt, text, reason, trace);
+        return new GenerationResult(req.id(), tokens, positions, logprobs, keys, prompt, text, reason, trace);
     }
 }

@@ -10,13 +10,14 @@ package dev.multiverse.engine;
  * @param logprobs {@code log p(token | what its sequence saw)}, NaN for prompt tokens
  * @param pathKeys the key of the sequence that appended each token ("" for the root, see {@link
  *     Trace.Path#key()})
+ * @param origins whether each token is prompt, sampled (or scripted) or engine-inserted
  * @param promptLength how many of the tokens are the prompt
  * @param text the decoded generated part (after the prompt)
  * @param finishReason why the request stopped
  * @param trace the tree
  */
 public record GenerationResult(long requestId, int[] tokens, int[] positions, double[] logprobs, String[] pathKeys,
-                               int promptLength,
+                               TokenEntry.Origin[] origins, int promptLength,
                                String text, EndReason finishReason, Trace trace) {
 
     public Stats stats() {

@@ -14,6 +14,7 @@ final class Results {
         int[] positions = new int[n];
         double[] logprobs = new double[n];
         String[] keys = new String[n];
+        var origins = new TokenEntry.Origin[n];
         int largest = -1;
         for (int i = 0; i < n; i++) {
             TokenEntry e = merged.get(i);
@@ -21,6 +22,7 @@ final class Results {
             positions[i] = e.position();
             logprobs[i] = e.logprob();
             keys[i] = e.pathKey();
+            origins[i] = e.origin();
             largest = Math.max(largest, e.position());
         }
         int prompt = req.promptLength;
@@ -31,6 +33,6 @@ final class Results {
         var stats = new Stats(prompt, total, critical, ratio, req.steps, req.paths, wallMs);
         var trace = new Trace(reason.label(), prompt, req.root.trace.freeze(), stats);
         String text = vocabulary.decode(Arrays.copyOfRange(tokens, prompt, n));
-        return new GenerationResult(req.id(), tokens, positions, logprobs, keys, prompt, text, reason, trace);
+        return new GenerationResult(req.id(), tokens, positions, logprobs, keys, origins, prompt, text, reason, trace);
     }
 }

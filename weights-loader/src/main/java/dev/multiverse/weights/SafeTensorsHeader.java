@@ -93,6 +93,9 @@ final class SafeTensorsHeader {
     }
 
     private static Map<String, String> readMetadata(Path file, JsonNode node) throws WeightsFormatException {
+        if (node.isNull()) {
+            return Map.of(); // the reference implementation reads null as "no metadata"
+        }
         if (!node.isObject()) {
             throw new WeightsFormatException(file, null, METADATA_KEY + " is not a JSON object");
         }

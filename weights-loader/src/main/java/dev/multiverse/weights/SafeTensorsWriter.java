@@ -83,6 +83,9 @@ public final class SafeTensorsWriter {
         if (maxShardBytes <= 0) {
             throw new IllegalArgumentException("maxShardBytes must be positive, got " + maxShardBytes);
         }
+        if (tensors.isEmpty()) {
+            throw new IllegalStateException("no tensors to shard (an index needs at least one)");
+        }
         List<List<Pending>> shards = new ArrayList<>();
         List<Pending> current = new ArrayList<>();
         long currentBytes = 0;
@@ -143,14 +146,29 @@ public final class SafeTensorsWriter {
         return order;
     }
 
+    /** The bytes {@link #write} would write, for tests that work in memory. */
+    byte[] toBytes() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            writeTo(out, layoutOrder());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     private void writeFile(Path file, List<Pending> contents) throws IOException {
-        byte[] header = headerBytes(contents);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
-            out.write(header);
-            for (Pending p : contents) {
-                out.write(p.bytes());
-            }
+            writeTo(out, contents);
+        }
+    }
+
+    private void writeTo(OutputStream out, List<Pending> contents) throws IOException {
+        byte[] header = headerBytes(contents);
+        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+        out.write(header);
+        for (Pending p : contents) {
+            out.write(p.bytes());
         }
     }
 

@@ -69,4 +69,35 @@ class ModelConfigTest {
         assertEquals("model_type", e.field());
         assertTrue(e.getMessage().startsWith("config.json: field model_type: "), e.getMessage());
     }
+
+    @Test
+    void readsTheMultiverse32bShape() throws Exception {
+        // The spec's model facts (Qwen2.5-32B shape): untied lm_head, 40 query and 8 KV heads of 128.
+        String json = QWEN25_05B_V4
+                .replace("\"hidden_size\": 896", "\"hidden_size\": 5120")
+                .replace("\"intermediate_size\": 4864", "\"intermediate_size\": 27648")
+                .replace("\"num_attention_heads\": 14", "\"num_attention_heads\": 40")
+                .replace("\"num_hidden_layers\": 24", "\"num_hidden_layers\": 64")
+                .replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 8")
+                .replace("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": false")
+                .replace("\"vocab_size\": 151936", "\"vocab_size\": 151680");
+        ModelConfig c = ModelConfig.parse(json, "multiverse-32b/config.json");
+        assertEquals(new ModelConfig(5120, 27648, 64, 40, 8, 128, 151680, 1e-6f, 1e6, 32768, false,
+                DType.BF16, OptionalInt.of(151643), new int[] {151645}), c);
+        assertEquals(5, c.queriesPerKvHead());
+    }
+
+    @Test
+    void theConstructorChecksItsInvariantsToo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelConfig(
+                64, 128, 1, 6, 4, 16, 100, 1e-6f, 1e4, 64, false, DType.F32, OptionalInt.empty(), new int[0]));
+        assertTrue(e.getMessage().contains("numKvHeads"), e.getMessage());
+        int[] eos = {5};
+        ModelConfig c = new ModelConfig(64, 128, 1, 4, 2, 16, 100, 1e-6f, 1e4, 64, false, DType.F32,
+                OptionalInt.empty(), eos);
+        eos[0] = 6;
+        assertArrayEquals(new int[] {5}, c.eosTokenIds()); // defensive copies in and out
+        c.eosTokenIds()[0] = 7;
+        assertTrue(c.isEos(5));
+    }
 }

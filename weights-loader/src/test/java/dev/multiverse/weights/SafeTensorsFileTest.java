@@ -77,9 +77,11 @@ class SafeTensorsFileTest {
             assertEquals(0, f.tensor("e").elementCount());
             assertEquals(3f, f.tensor("s").getFloat(0));
         }
-        Path none = RawFiles.write(dir, "none.safetensors", RawFiles.safetensors("{}", new byte[0]));
+        Path none = RawFiles.write(dir, "none.safetensors",
+                RawFiles.safetensors("{\"__metadata__\":null}", new byte[0]));
         try (SafeTensorsFile f = SafeTensorsFile.open(none)) {
             assertTrue(f.names().isEmpty());
+            assertTrue(f.metadata().isEmpty());
         }
     }
 

@@ -73,4 +73,14 @@ class WeightStoreTest {
         WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> WeightStore.open(dir));
         assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
     }
+
+    @Test
+    void aSingleFileWinsOverAnIndexAsInTransformers() throws Exception {
+        threeTensors().writeSharded(dir, 1);
+        new SafeTensorsWriter().add("only", DType.F32, new long[] {1}, new float[] {9f})
+                .write(dir.resolve("model.safetensors"));
+        try (WeightStore store = WeightStore.open(dir)) {
+            assertEquals(Set.of("only"), store.names());
+        }
+    }
 }

@@ -1,0 +1,231 @@
+package dev.multiverse.tokenizer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a Hugging Face tokenizer.json for byte-level BPE and checks that it asks only for what
+ * {@link Tokenizer} implements: the normalizers NFC, NFD, NFKC, NFKD (or a Sequence of them), the
+ * Qwen2 Split pre-tokenizer followed by ByteLevel, the ByteLevel decoder, and a BPE model without
+ * dropout, byte fallback or subword affixes. Anything else is refused with the field named.
+ */
+final class TokenizerJsonReader {
+    private TokenizerJsonReader() {}
+
+    static Tokenizer read(InputStream in) throws IOException, TokenizerFormatException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(in);
+        } catch (JsonProcessingException e) {
+            throw new TokenizerFormatException("(document)", "not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+        }
+        if (root == null || !root.isObject()) throw new TokenizerFormatException("(document)", "not a JSON object");
+        requireNull(root, "truncation");
+        requireNull(root, "padding");
+        Normalization normalization = normalization(root.get("normalizer"), "normalizer");
+        checkPreTokenizer(root.get("pre_tokenizer"));
+        checkByteLevel(root.get("decoder"), "decoder", false);
+        checkByteLevel(root.get("post_processor"), "post_processor", true);
+
+        JsonNode model = object(root, "model", "model");
+        String type = model.path("type").asText("BPE");
+        if (!type.equals("BPE")) throw new TokenizerFormatException("model.type", "'" + type + "' is not supported; only BPE is");
+        requireNull(model, "dropout", "model.dropout");
+        requireEmpty(model, "continuing_subword_prefix");
+        requireEmpty(model, "end_of_word_suffix");
+        if (model.path("byte_fallback").asBoolean(false)) {
+            throw new TokenizerFormatException("model.byte_fallback", "byte fallback is not supported (byte-level BPE never needs it)");
+        }
+        boolean ignoreMerges = model.path("ignore_merges").asBoolean(false);
+        Map<String, Integer> vocab = vocab(object(model, "vocab", "model.vocab"));
+        int[] byteIds = byteIds(vocab);
+        MergeTable merges = merges(model.get("merges"), vocab);
+        List<AddedToken> added = addedTokens(root.get("added_tokens"), vocab);
+        return new Tokenizer(normalization, vocab, new BytePairModel(byteIds, merges, vocab, ignoreMerges), added);
+    }
+
+    private static Normalization normalization(JsonNode node, String field) throws TokenizerFormatException {
+        if (node == null || node.isNull()) return new Normalization.None();
+        String type = node.path("type").asText("");
+        switch (type) {
+            case "NFC", "NFD", "NFKC", "NFKD" -> {
+                return new Normalization.Form(Normalizer.Form.valueOf(type));
+            }
+            case "Sequence" -> {
+                JsonNode steps = node.get("normalizers");
+                if (steps == null || !steps.isArray()) throw new TokenizerFormatException(field + ".normalizers", "missing or not an array");
+                List<Normalization> list = new ArrayList<>();
+                for (int i = 0; i < steps.size(); i++) list.add(normalization(steps.get(i), field + ".normalizers[" + i + "]"));
+                return new Normalization.Sequence(List.copyOf(list));
+            }
+            default -> throw new TokenizerFormatException(field + ".type", "normalizer '" + type
+                    + "' is not supported; supported: NFC, NFD, NFKC, NFKD and a Sequence of them");
+        }
+    }
+
+    private static void checkPreTokenizer(JsonNode node) throws TokenizerFormatException {
+        String field = "pre_tokenizer";
+        String expected = "a Sequence of Split (Qwen2's pattern, behavior Isolated) and ByteLevel (use_regex false)";
+        if (node == null || node.isNull() || !node.path("type").asText().equals("Sequence")) {
+            throw new TokenizerFormatException(field, "unsupported pre-tokenizer " + node + "; expected " + expected);
+        }
+        JsonNode steps = node.path("pretokenizers");
+        if (!steps.isArray() || steps.size() != 2) {
+            throw new TokenizerFormatException(field + ".pretokenizers", "expected " + expected);
+        }
+        JsonNode split = steps.get(0);
+        String splitField = field + ".pretokenizers[0]";
+        if (!split.path("type").asText().equals("Split")) {
+            throw new TokenizerFormatException(splitField + ".type", "expected Split, found " + split.path("type"));
+        }
+        String pattern = split.path("pattern").path("Regex").asText(null);
+        if (!Qwen2PreTokenizer.PATTERN.equals(pattern)) {
+            throw new TokenizerFormatException(splitField + ".pattern", "only Qwen2's Split regex is implemented, found "
+                    + split.path("pattern"));
+        }
+        if (!split.path("behavior").asText().equals("Isolated") || split.path("invert").asBoolean(false)) {
+            throw new TokenizerFormatException(splitField + ".behavior", "only behavior Isolated without invert is supported");
+        }
+        checkByteLevel(steps.get(1), field + ".pretokenizers[1]", false);
+        if (steps.get(1).path("use_regex").asBoolean(true)) {
+            throw new TokenizerFormatException(field + ".pretokenizers[1].use_regex", "must be false (the Split step already splits)");
+        }
+    }
+
+    /** A ByteLevel step: add_prefix_space would change the text, so it must be false. */
+    private static void checkByteLevel(JsonNode node, String field, boolean nullAllowed) throws TokenizerFormatException {
+        if (node == null || node.isNull()) {
+            if (nullAllowed) return;
+            throw new TokenizerFormatException(field, "missing; expected ByteLevel");
+        }
+        if (!node.path("type").asText().equals("ByteLevel")) {
+            throw new TokenizerFormatException(field + ".type", "expected ByteLevel, found " + node.path("type"));
+        }
+        if (node.path("add_prefix_space").asBoolean(false)) {
+            throw new TokenizerFormatException(field + ".add_prefix_space", "must be false");
+        }
+    }
+
+    private static Map<String, Integer> vocab(JsonNode node) throws TokenizerFormatException {
+        Map<String, Integer> vocab = new HashMap<>(node.size() * 2);
+        Map<Integer, String> seen = new HashMap<>(node.size() * 2);
+        for (var it = node.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String field = "model.vocab[\"" + e.getKey() + "\"]";
+            if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
+                throw new TokenizerFormatException(field, "id must be a non-negative integer, found " + e.getValue());
+            }
+            int id = e.getValue().asInt();
+            String other = seen.put(id, e.getKey());
+            if (other != null) throw new TokenizerFormatException(field, "id " + id + " is also the id of \"" + other + "\"");
+            vocab.put(e.getKey(), id);
+        }
+        return vocab;
+    }
+
+    private static int[] byteIds(Map<String, Integer> vocab) throws TokenizerFormatException {
+        int[] ids = new int[256];
+        for (int b = 0; b < 256; b++) {
+            Integer id = vocab.get(String.valueOf(ByteLevel.BYTE_TO_CHAR[b]));
+            if (id == null) {
+                throw new TokenizerFormatException("model.vocab", String.format(
+                        "no token for byte 0x%02X (\"%c\"): byte-level BPE needs all 256", b, ByteLevel.BYTE_TO_CHAR[b]));
+            }
+            ids[b] = id;
+        }
+        return ids;
+    }
+
+    private static MergeTable merges(JsonNode node, Map<String, Integer> vocab) throws TokenizerFormatException {
+        if (node == null || !node.isArray()) throw new TokenizerFormatException("model.merges", "missing or not an array");
+        MergeTable table = new MergeTable(node.size());
+        for (int rank = 0; rank < node.size(); rank++) {
+            JsonNode merge = node.get(rank);
+            String field = "model.merges[" + rank + "]";
+            String left;
+            String right;
+            if (merge.isTextual()) {
+                String[] parts = merge.asText().split(" ", -1);
+                if (parts.length != 2) throw new TokenizerFormatException(field, "expected \"left right\", found " + merge);
+                left = parts[0];
+                right = parts[1];
+            } else if (merge.isArray() && merge.size() == 2 && merge.get(0).isTextual() && merge.get(1).isTextual()) {
+                left = merge.get(0).asText();
+                right = merge.get(1).asText();
+            } else {
+                throw new TokenizerFormatException(field, "expected \"left right\" or [left, right], found " + merge);
+            }
+            table.put(idIn(vocab, left, field), idIn(vocab, right, field), rank, idIn(vocab, left + right, field));
+        }
+        return table;
+    }
+
+    private static int idIn(Map<String, Integer> vocab, String token, String field) throws TokenizerFormatException {
+        Integer id = vocab.get(token);
+        if (id == null) throw new TokenizerFormatException(field, "token \"" + token + "\" is not in model.vocab");
+        return id;
+    }
+
+    private static List<AddedToken> addedTokens(JsonNode node, Map<String, Integer> vocab)
+            throws TokenizerFormatException {
+        if (node == null || node.isNull()) return List.of();
+        if (!node.isArray()) throw new TokenizerFormatException("added_tokens", "not an array");
+        Map<Integer, String> modelTokens = new HashMap<>(vocab.size() * 2);
+        vocab.forEach((text, id) -> modelTokens.put(id, text));
+        List<AddedToken> tokens = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode t = node.get(i);
+            String field = "added_tokens[" + i + "]";
+            JsonNode id = t.get("id");
+            JsonNode content = t.get("content");
+            if (id == null || !id.canConvertToInt() || id.asInt() < 0) {
+                throw new TokenizerFormatException(field + ".id", "missing or not a non-negative integer");
+            }
+            if (content == null || !content.isTextual() || content.asText().isEmpty()) {
+                throw new TokenizerFormatException(field + ".content", "missing or empty");
+            }
+            String model = modelTokens.get(id.asInt());
+            Integer inModel = vocab.get(content.asText());
+            if ((model != null && !model.equals(content.asText())) || (inModel != null && inModel != id.asInt())) {
+                throw new TokenizerFormatException(field, "id " + id.asInt() + " and content " + content
+                        + " disagree with model.vocab");
+            }
+            boolean special = t.path("special").asBoolean(false);
+            tokens.add(new AddedToken(id.asInt(), content.asText(), special,
+                    t.path("normalized").asBoolean(!special), t.path("lstrip").asBoolean(false),
+                    t.path("rstrip").asBoolean(false), t.path("single_word").asBoolean(false)));
+        }
+        return List.copyOf(tokens);
+    }
+
+    private static JsonNode object(JsonNode parent, String name, String field) throws TokenizerFormatException {
+        JsonNode node = parent.get(name);
+        if (node == null || !node.isObject()) throw new TokenizerFormatException(field, "missing or not an object");
+        return node;
+    }
+
+    private static void requireNull(JsonNode parent, String name) throws TokenizerFormatException {
+        requireNull(parent, name, name);
+    }
+
+    private static void requireNull(JsonNode parent, String name, String field) throws TokenizerFormatException {
+        JsonNode node = parent.get(name);
+        if (node != null && !node.isNull()) throw new TokenizerFormatException(field, "must be null; found " + node);
+    }
+
+    private static void requireEmpty(JsonNode model, String name) throws TokenizerFormatException {
+        JsonNode node = model.get(name);
+        if (node != null && !node.isNull() && !node.asText().isEmpty()) {
+            throw new TokenizerFormatException("model." + name, "must be empty or null; found " + node);
+        }
+    }
+}

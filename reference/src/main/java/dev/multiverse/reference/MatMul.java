@@ -103,10 +103,11 @@ public final class MatMul {
     /** Elements {@code [index, index + L)} of the matrix data, widened to floats. */
     static FloatVector load(Matrix w, long index) {
         MemorySegment data = w.data();
-        return switch (w.encoding()) {
+        return switch (w.dtype()) {
             case F32 -> FloatVector.fromMemorySegment(F, data, index * 4, LE);
             case BF16 -> bf16ToFloat(ShortVector.fromMemorySegment(S, data, index * 2, LE));
             case F16 -> f16ToFloat(ShortVector.fromMemorySegment(S, data, index * 2, LE));
+            default -> throw new AssertionError(w.dtype()); // Matrix admits only the three above
         };
     }
 

@@ -2,8 +2,11 @@ package dev.multiverse.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.multiverse.weights.DType;
 import java.util.Random;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.AfterAll;
@@ -18,9 +21,14 @@ class KernelsProperties {
         TEAM.close();
     }
 
+    @Provide
+    Arbitrary<DType> floatTypes() {
+        return TestMatrices.floatTypes();
+    }
+
     @Property(tries = 80)
     void rmsNormMatchesFormula(
-            @ForAll Matrix.Encoding encoding,
+            @ForAll("floatTypes") DType encoding,
             @ForAll @IntRange(min = 1, max = 100) int dim,
             @ForAll @IntRange(min = 1, max = 5) int n,
             @ForAll long seed) {

@@ -2,8 +2,11 @@ package dev.multiverse.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.multiverse.weights.DType;
 import java.util.Random;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.AfterAll;
@@ -18,9 +21,14 @@ class MatMulProperties {
         TEAM.close();
     }
 
+    @Provide
+    Arbitrary<DType> floatTypes() {
+        return TestMatrices.floatTypes();
+    }
+
     @Property(tries = 150)
     void matmulMatchesScalarDoubleProduct(
-            @ForAll Matrix.Encoding encoding,
+            @ForAll("floatTypes") DType encoding,
             @ForAll @IntRange(min = 1, max = 70) int rows,
             @ForAll @IntRange(min = 1, max = 150) int cols,
             @ForAll @IntRange(min = 1, max = 11) int batch,
@@ -54,7 +62,7 @@ class MatMulProperties {
     void f16WideningMatchesTheJdkForEveryBitPattern(@ForAll @IntRange(min = 0, max = 65535 - 64) int start) {
         // 64 consecutive bit patterns per try, covering zeros, subnormals, normals, infinities and NaNs.
         float[] raw = new float[64];
-        TestMatrices.Encoded ones = TestMatrices.encode(Matrix.Encoding.F16, 1, 64, raw);
+        TestMatrices.Encoded ones = TestMatrices.encode(DType.F16, 1, 64, raw);
         for (int i = 0; i < 64; i++) {
             ones.matrix().data().set(Matrix.I16_LE, i * 2L, (short) (start + i));
         }

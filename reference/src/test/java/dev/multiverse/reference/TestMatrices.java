@@ -1,10 +1,13 @@
 package dev.multiverse.reference;
 
+import dev.multiverse.weights.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 
 /** Random weight matrices for kernel tests: the encoded bytes and, independently, their exact values. */
 final class TestMatrices {
@@ -14,16 +17,16 @@ final class TestMatrices {
     record Encoded(Matrix matrix, float[] values) {}
 
     /** A random [rows][cols] matrix in {@code encoding}, values roughly N(0, 1). */
-    static Encoded random(Matrix.Encoding encoding, int rows, int cols, Random random) {
+    static Encoded random(DType encoding, int rows, int cols, Random random) {
         float[] raw = new float[rows * cols];
         for (int i = 0; i < raw.length; i++) raw[i] = (float) random.nextGaussian();
         return encode(encoding, rows, cols, raw);
     }
 
     /** Encodes {@code raw} (rounding to the encoding), returning the matrix and the rounded values. */
-    static Encoded encode(Matrix.Encoding encoding, int rows, int cols, float[] raw) {
+    static Encoded encode(DType encoding, int rows, int cols, float[] raw) {
         // One spare byte in front makes every element unaligned, as in a safetensors file.
-        MemorySegment block = Arena.ofAuto().allocate((long) raw.length * encoding.bytes() + 1);
+        MemorySegment block = Arena.ofAuto().allocate((long) raw.length * encoding.byteSize() + 1);
         MemorySegment data = block.asSlice(1);
         float[] values = new float[raw.length];
         for (int i = 0; i < raw.length; i++) {
@@ -43,9 +46,15 @@ final class TestMatrices {
                     data.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i * 2L, half);
                     values[i] = Float.float16ToFloat(half);
                 }
+                default -> throw new IllegalArgumentException("not a float dtype: " + encoding);
             }
         }
         return new Encoded(new Matrix(encoding, data, rows, cols), values);
+    }
+
+    /** The dtypes the kernels read. */
+    static Arbitrary<DType> floatTypes() {
+        return Arbitraries.of(DType.F32, DType.F16, DType.BF16);
     }
 
     static float[] gaussian(int n, Random random) {

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             LayoutCommand.class,
+            GenerateCommand.class,
+            ReplayCommand.class,
         })
 public final class MultiverseCli implements Runnable {
 

@@ -9,6 +9,12 @@ import dev.multiverse.tokenizer.MultiverseTags;
  */
 public interface EngineVocabulary {
 
+    /**
+     * How many ids the tokenizer has; a model's vocabulary may be padded beyond it, and the engine
+     * never lets a sequence choose a padding id.
+     */
+    int size();
+
     /** The ids of the twelve control tags. */
     MultiverseTags tags();
 

@@ -29,19 +29,15 @@ public final class Replay {
     }
 
     /**
-     * The request that replays {@code tokens} with the given budgets.
+     * The request that replays {@code tokens}: budgets that never cut it (every generated token
+     * fits, and it needs exactly {@code tokens.length} KV slots), and no deadline to speak of.
      *
-     * @throws IllegalArgumentException if the text is empty
+     * @throws IllegalArgumentException if the text has fewer than two tokens
      */
-    public static Request request(int[] tokens, EngineVocabulary vocabulary, Budgets budgets) {
-        if (tokens.length == 0) throw new IllegalArgumentException("nothing to replay: the text has no tokens");
-        int prompt = promptLength(tokens, vocabulary);
+    public static Request request(int[] tokens, EngineVocabulary vocabulary) {
+        if (tokens.length < 2) throw new IllegalArgumentException("nothing to replay: the text has " + tokens.length + " token(s)");
+        int prompt = Math.min(promptLength(tokens, vocabulary), tokens.length - 1);
+        var budgets = new Budgets(tokens.length, tokens.length - prompt, Integer.MAX_VALUE, java.time.Duration.ofDays(1));
         return Request.scripted(Arrays.copyOf(tokens, prompt), TextFollower.of(tokens, prompt, vocabulary), budgets);
-    }
-
-    /** Budgets that never cut a replay of {@code tokens}: everything fits, no deadline to speak of. */
-    public static Budgets budgetsFor(int[] tokens) {
-        int n = Math.max(1, tokens.length);
-        return new Budgets(n, n + 64, Integer.MAX_VALUE, java.time.Duration.ofDays(1));
     }
 }

@@ -64,14 +64,18 @@ final class TagMachine {
             forkJoin.endForBudget(seq, broken);
             return;
         }
-        int token = seq.chooser.next(seq.nextLogits, seq);
+        float[] logits = seq.nextLogits;
+        // The model's vocabulary may be padded beyond the tokenizer's: those ids are never chosen.
+        if (tree.vocabulary.size() < logits.length) logits = java.util.Arrays.copyOf(logits, tree.vocabulary.size());
+        int token = seq.chooser.next(logits, seq);
         if (token == TokenChooser.END) {
             forkJoin.finish(seq, EndReason.END_OF_SCRIPT);
             return;
         }
-        if (token < 0 || token >= tree.vocabularySize)
+        int limit = Math.min(tree.vocabularySize, tree.vocabulary.size());
+        if (token < 0 || token >= limit)
             throw new IllegalStateException("the chooser of " + describe(seq) + " returned token " + token
-                    + " outside the vocabulary of " + tree.vocabularySize);
+                    + " outside the vocabulary of " + limit);
         if (tree.vocabulary.isEndOfSequence(token)) {
             endByModel(seq, EndReason.EOS);
             return;

@@ -34,6 +34,11 @@ public final class TokenizerVocabulary implements EngineVocabulary {
     }
 
     @Override
+    public int size() {
+        return tokenizer.vocabSize();
+    }
+
+    @Override
     public MultiverseTags tags() {
         return tags;
     }

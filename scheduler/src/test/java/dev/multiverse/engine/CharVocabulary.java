@@ -19,6 +19,11 @@ final class CharVocabulary implements EngineVocabulary {
     });
 
     @Override
+    public int size() {
+        return SIZE;
+    }
+
+    @Override
     public MultiverseTags tags() {
         return TAGS;
     }

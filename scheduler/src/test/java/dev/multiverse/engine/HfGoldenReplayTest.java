@@ -46,7 +46,7 @@ class HfGoldenReplayTest {
             for (JsonNode c : goldens.get("cases")) {
                 int[] tokens = ints(c.get("tokens"));
                 var engine = new Engine(backend, vocabulary, EngineConfig.defaults());
-                GenerationResult r = engine.generate(Replay.request(tokens, vocabulary, Replay.budgetsFor(tokens)));
+                GenerationResult r = engine.generate(Replay.request(tokens, vocabulary));
                 int prompt = r.promptLength();
                 assertTrue(tokenizer.decode(java.util.Arrays.copyOf(tokens, prompt)).endsWith("<|im_start|>assistant\n"));
                 String name = dir.getFileName() + "/" + c.get("name").asText();

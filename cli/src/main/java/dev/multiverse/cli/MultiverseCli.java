@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         description = "Natively parallel LLM generation: the model forks and joins its own reasoning.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            TokenizeCommand.class,
             LayoutCommand.class,
             GenerateCommand.class,
             ReplayCommand.class,

@@ -88,26 +88,17 @@ final class TagGrammar {
                 }
                 open.push(new Frame(tag, i, -1));
             }
-            case PATH -> {
+            case PATH, CONCLUSION -> {
                 if (b < 0) {
                     closeAllBlocks(i, tag);
-                    report(i, Rule.PATH_OUTSIDE_BLOCK, "<Path> at " + i
-                            + " has no open block that has forked (at its </Goal>) and not concluded; laid out as text");
-                } else {
-                    closeDownTo(b, i, tag);
-                    open.push(new Frame(tag, i, -1));
+                    report(i, tag == Tag.PATH ? Rule.PATH_OUTSIDE_BLOCK : Rule.CONCLUSION_OUTSIDE_BLOCK, tag.text()
+                            + " at " + i + " has no open block that has forked (at its </Goal>) and not concluded;"
+                            + " laid out as text");
+                    return;
                 }
-            }
-            case CONCLUSION -> {
-                if (b < 0) {
-                    closeAllBlocks(i, tag);
-                    report(i, Rule.CONCLUSION_OUTSIDE_BLOCK, "<Conclusion> at " + i
-                            + " has no open block that has forked (at its </Goal>) and not concluded; laid out as text");
-                } else {
-                    closeDownTo(b, i, tag);
-                    checkPathCount(b, i);
-                    open.push(new Frame(tag, i, -1));
-                }
+                closeDownTo(b, i, tag);
+                if (tag == Tag.CONCLUSION) checkPathCount(b, i);
+                open.push(new Frame(tag, i, -1));
             }
             case PARALLEL_END -> {
                 if (b < 0) {

@@ -79,14 +79,20 @@ public final class Kernels {
         for (; i < length; i++) x[i] += delta[i];
     }
 
-    /** {@code Σ_i a[ao + i] · b[bo + i]} for {@code i < n}. */
+    /** {@code Σ_i a[ao + i] · b[bo + i]} for {@code i < n}; four accumulators hide the FMA latency. */
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        FloatVector acc = FloatVector.zero(MatMul.F);
+        FloatVector s0 = FloatVector.zero(MatMul.F), s1 = s0, s2 = s0, s3 = s0;
         int i = 0;
-        for (int upper = MatMul.F.loopBound(n); i < upper; i += L) {
-            acc = FloatVector.fromArray(MatMul.F, a, ao + i).fma(FloatVector.fromArray(MatMul.F, b, bo + i), acc);
+        for (int upper = n - 4 * L; i <= upper; i += 4 * L) {
+            s0 = FloatVector.fromArray(MatMul.F, a, ao + i).fma(FloatVector.fromArray(MatMul.F, b, bo + i), s0);
+            s1 = FloatVector.fromArray(MatMul.F, a, ao + i + L).fma(FloatVector.fromArray(MatMul.F, b, bo + i + L), s1);
+            s2 = FloatVector.fromArray(MatMul.F, a, ao + i + 2 * L).fma(FloatVector.fromArray(MatMul.F, b, bo + i + 2 * L), s2);
+            s3 = FloatVector.fromArray(MatMul.F, a, ao + i + 3 * L).fma(FloatVector.fromArray(MatMul.F, b, bo + i + 3 * L), s3);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (int upper = MatMul.F.loopBound(n); i < upper; i += L) {
+            s0 = FloatVector.fromArray(MatMul.F, a, ao + i).fma(FloatVector.fromArray(MatMul.F, b, bo + i), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }

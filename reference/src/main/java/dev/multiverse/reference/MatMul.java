@@ -13,8 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  * The matrix products of the forward pass, with the weights read in place (F32, F16 or BF16).
  *
  * <p>A decode step is memory-bound: every weight is read once per step. So each weight row is
- * loaded once and multiplied into every activation row of the batch while it is in registers or
- * L1, four activation rows at a time; a batch of 8 costs little more than a batch of 1.
+ * read from memory once, widened to floats into a small per-thread buffer (it stays in L1/L2),
+ * and multiplied from there into every activation row of the batch. Four weight rows meet four
+ * activation rows at a time, so each vector loaded feeds four FMAs: a batch of 8 costs little more
+ * than a batch of 1.
+ *
+ * <p>Every vector lives inside one method (no helper returns a vector): the JIT then keeps them
+ * in registers whatever it decides to inline.
  */
 public final class MatMul {
     private MatMul() {}
@@ -23,11 +28,13 @@ public final class MatMul {
     static final int L = F.length();
     /** Shorts of the same lane count as {@link #F}: one load of 16-bit weights per float vector. */
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    /** Ints of the same lane count as {@link #F}: the widened 16-bit weights. */
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    /** Activation rows that share one pass over a weight row. */
-    private static final int TILE = 4;
-    /** Weight rows per chunk handed to a thread. */
-    private static final int GRAIN = 16;
+    /** Weight rows widened together, and activation rows multiplied together: a 4×4 block of outputs. */
+    private static final int BLOCK = 4;
+    /** Blocks of weight rows per chunk handed to a thread. */
+    private static final int GRAIN = 4;
 
     /**
      * {@code out[b][r] = bias[r] + Σ_k w[r][k] · x[b][k]} for {@code b < batch}, {@code r < w.rows}.
@@ -35,106 +42,137 @@ public final class MatMul {
      * row-major).
      */
     public static void matmul(ThreadTeam team, Matrix w, Matrix bias, float[] x, int batch, float[] out) {
-        if (bias != null && bias.size() != w.rows())
-            throw new IllegalArgumentException("bias of " + bias.size() + " for " + w.rows() + " rows");
-        if (x.length < (long) batch * w.cols() || out.length < (long) batch * w.rows())
+        int rows = w.rows(), cols = w.cols();
+        if (bias != null && bias.size() != rows)
+            throw new IllegalArgumentException("bias of " + bias.size() + " for " + rows + " rows");
+        if (x.length < (long) batch * cols || out.length < (long) batch * rows)
             throw new IllegalArgumentException("buffers too small for batch " + batch + " of " + w);
-        team.forRange(w.rows(), GRAIN, (worker, from, to) -> {
-            for (int r = from; r < to; r++) {
+        int blocks = (rows + BLOCK - 1) / BLOCK;
+        team.forRange(blocks, GRAIN, (worker, from, to) -> {
+            // [BLOCK][cols] widened weight rows, then BLOCK·BLOCK partial sums
+            float[] scratch = team.scratch(worker, BLOCK * cols + BLOCK * BLOCK);
+            for (int block = from; block < to; block++) {
+                int r0 = block * BLOCK, nr = Math.min(BLOCK, rows - r0);
+                // A short last block repeats its last row; the repeats are computed, never written.
+                for (int i = 0; i < BLOCK; i++) widenRow(w, r0 + Math.min(i, nr - 1), scratch, i * cols);
                 int b = 0;
-                for (; b + TILE <= batch; b += TILE) dotTile(w, r, x, b, out);
-                for (; b < batch; b++) out[b * w.rows() + r] = dot(w, r, x, b * w.cols());
+                for (; b + BLOCK <= batch; b += BLOCK) block4x4(scratch, cols, x, b, out, rows, r0, nr);
+                for (; b < batch; b++) block4x1(scratch, cols, x, b, out, rows, r0, nr);
                 if (bias != null) {
-                    float br = bias.get(r);
-                    for (int i = 0; i < batch; i++) out[i * w.rows() + r] += br;
+                    for (int i = 0; i < nr; i++) {
+                        float br = bias.get(r0 + i);
+                        for (int j = 0; j < batch; j++) out[j * rows + r0 + i] += br;
+                    }
                 }
             }
         });
     }
 
-    /** {@code out[b][r] = Σ_k w[r][k] · x[b][k]} for the four activation rows {@code b0 .. b0+3}. */
-    private static void dotTile(Matrix w, int r, float[] x, int b0, float[] out) {
-        int cols = w.cols();
-        long base = (long) r * cols;
+    /**
+     * {@code out[b0+j][r0+i] = Σ_k w_i[k] · x[b0+j][k]} for i, j < 4, with the four widened weight
+     * rows {@code w_i} at {@code scratch[i·cols ..]}: each loaded vector feeds four FMAs, so the
+     * loop does 8 loads per 16 FMAs instead of 2 per 1.
+     */
+    private static void block4x4(float[] scratch, int cols, float[] x, int b0, float[] out, int rows, int r0, int nr) {
         int x0 = b0 * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int k = 0;
+        for (int upper = F.loopBound(cols); k < upper; k += L) {
+            FloatVector w0 = FloatVector.fromArray(F, scratch, k), w1 = FloatVector.fromArray(F, scratch, cols + k);
+            FloatVector w2 = FloatVector.fromArray(F, scratch, 2 * cols + k), w3 = FloatVector.fromArray(F, scratch, 3 * cols + k);
+            FloatVector u = FloatVector.fromArray(F, x, x0 + k);
+            a00 = w0.fma(u, a00); a10 = w1.fma(u, a10); a20 = w2.fma(u, a20); a30 = w3.fma(u, a30);
+            u = FloatVector.fromArray(F, x, x1 + k);
+            a01 = w0.fma(u, a01); a11 = w1.fma(u, a11); a21 = w2.fma(u, a21); a31 = w3.fma(u, a31);
+            u = FloatVector.fromArray(F, x, x2 + k);
+            a02 = w0.fma(u, a02); a12 = w1.fma(u, a12); a22 = w2.fma(u, a22); a32 = w3.fma(u, a32);
+            u = FloatVector.fromArray(F, x, x3 + k);
+            a03 = w0.fma(u, a03); a13 = w1.fma(u, a13); a23 = w2.fma(u, a23); a33 = w3.fma(u, a33);
+        }
+        // sums[i·4 + j] for weight row i, activation row j
+        int s = BLOCK * cols;
+        scratch[s] = a00.reduceLanes(VectorOperators.ADD); scratch[s + 1] = a01.reduceLanes(VectorOperators.ADD);
+        scratch[s + 2] = a02.reduceLanes(VectorOperators.ADD); scratch[s + 3] = a03.reduceLanes(VectorOperators.ADD);
+        scratch[s + 4] = a10.reduceLanes(VectorOperators.ADD); scratch[s + 5] = a11.reduceLanes(VectorOperators.ADD);
+        scratch[s + 6] = a12.reduceLanes(VectorOperators.ADD); scratch[s + 7] = a13.reduceLanes(VectorOperators.ADD);
+        scratch[s + 8] = a20.reduceLanes(VectorOperators.ADD); scratch[s + 9] = a21.reduceLanes(VectorOperators.ADD);
+        scratch[s + 10] = a22.reduceLanes(VectorOperators.ADD); scratch[s + 11] = a23.reduceLanes(VectorOperators.ADD);
+        scratch[s + 12] = a30.reduceLanes(VectorOperators.ADD); scratch[s + 13] = a31.reduceLanes(VectorOperators.ADD);
+        scratch[s + 14] = a32.reduceLanes(VectorOperators.ADD); scratch[s + 15] = a33.reduceLanes(VectorOperators.ADD);
+        for (int i = 0; i < nr; i++) {
+            for (int j = 0; j < BLOCK; j++) {
+                float sum = scratch[s + i * BLOCK + j];
+                for (int t = k; t < cols; t++) sum += scratch[i * cols + t] * x[(b0 + j) * cols + t];
+                out[(b0 + j) * rows + r0 + i] = sum;
+            }
+        }
+    }
+
+    /** {@code out[b][r0+i] = Σ_k w_i[k] · x[b][k]} for i < 4: one activation row against the four weight rows. */
+    private static void block4x1(float[] scratch, int cols, float[] x, int b, float[] out, int rows, int r0, int nr) {
+        int xo = b * cols;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int k = 0;
         for (int upper = F.loopBound(cols); k < upper; k += L) {
-            FloatVector wv = load(w, base + k);
-            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + k), a0);
-            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + k), a1);
-            a2 = wv.fma(FloatVector.fromArray(F, x, x2 + k), a2);
-            a3 = wv.fma(FloatVector.fromArray(F, x, x3 + k), a3);
+            FloatVector u = FloatVector.fromArray(F, x, xo + k);
+            a0 = FloatVector.fromArray(F, scratch, k).fma(u, a0);
+            a1 = FloatVector.fromArray(F, scratch, cols + k).fma(u, a1);
+            a2 = FloatVector.fromArray(F, scratch, 2 * cols + k).fma(u, a2);
+            a3 = FloatVector.fromArray(F, scratch, 3 * cols + k).fma(u, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-        for (; k < cols; k++) {
-            float wk = w.get(base + k);
-            s0 += wk * x[x0 + k];
-            s1 += wk * x[x1 + k];
-            s2 += wk * x[x2 + k];
-            s3 += wk * x[x3 + k];
+        int s = BLOCK * cols;
+        scratch[s] = a0.reduceLanes(VectorOperators.ADD);
+        scratch[s + 1] = a1.reduceLanes(VectorOperators.ADD);
+        scratch[s + 2] = a2.reduceLanes(VectorOperators.ADD);
+        scratch[s + 3] = a3.reduceLanes(VectorOperators.ADD);
+        for (int i = 0; i < nr; i++) {
+            float sum = scratch[s + i];
+            for (int t = k; t < cols; t++) sum += scratch[i * cols + t] * x[xo + t];
+            out[b * rows + r0 + i] = sum;
         }
-        int rows = w.rows();
-        out[b0 * rows + r] = s0;
-        out[(b0 + 1) * rows + r] = s1;
-        out[(b0 + 2) * rows + r] = s2;
-        out[(b0 + 3) * rows + r] = s3;
     }
 
-    /** {@code Σ_k w[r][k] · x[xOffset + k]}; two accumulators hide the FMA latency. */
-    static float dot(Matrix w, int r, float[] x, int xOffset) {
-        int cols = w.cols();
-        long base = (long) r * cols;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0;
-        int k = 0;
-        for (int upper = cols - 2 * L; k <= upper; k += 2 * L) {
-            a0 = load(w, base + k).fma(FloatVector.fromArray(F, x, xOffset + k), a0);
-            a1 = load(w, base + k + L).fma(FloatVector.fromArray(F, x, xOffset + k + L), a1);
-        }
-        for (int upper = F.loopBound(cols); k < upper; k += L) {
-            a0 = load(w, base + k).fma(FloatVector.fromArray(F, x, xOffset + k), a0);
-        }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
-        for (; k < cols; k++) s += w.get(base + k) * x[xOffset + k];
-        return s;
-    }
-
-    /** Elements {@code [index, index + L)} of the matrix data, widened to floats. */
-    static FloatVector load(Matrix w, long index) {
-        MemorySegment data = w.data();
-        return switch (w.dtype()) {
-            case F32 -> FloatVector.fromMemorySegment(F, data, index * 4, LE);
-            case BF16 -> bf16ToFloat(ShortVector.fromMemorySegment(S, data, index * 2, LE));
-            case F16 -> f16ToFloat(ShortVector.fromMemorySegment(S, data, index * 2, LE));
-            default -> throw new AssertionError(w.dtype()); // Matrix admits only the three above
-        };
-    }
-
-    /** bfloat16 is the top half of a float32: shift the 16 bits into place. */
-    private static FloatVector bf16ToFloat(ShortVector bits) {
-        IntVector wide = (IntVector) bits.convertShape(VectorOperators.S2I, F.withLanes(int.class), 0);
-        return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    private static final int F16_EXP_MASK = 0x7C00;
-    /** 2^112 as float: rescales a float16 exponent (bias 15) placed in a float32 (bias 127). */
     private static final float F16_RESCALE = 0x1p112f;
 
     /**
-     * IEEE binary16 to float32 without a lookup: moving the 15 magnitude bits up by 13 gives a
-     * float32 that is exactly 2^-112 times the value (normals and subnormals alike), so multiply
-     * by 2^112; infinities and NaNs keep an all-ones exponent; the sign bit moves to bit 31.
+     * Row {@code r} of {@code w} widened to floats into {@code dst[offset .. offset + cols)}.
+     *
+     * <p>bfloat16 is the top half of a float32: shift the 16 bits into place. float16: moving the
+     * 15 magnitude bits up by 13 gives a float32 exactly 2^-112 times the value (normals and
+     * subnormals alike), so multiply by 2^112; infinities and NaNs (magnitude ≥ 0x7C00) keep an
+     * all-ones exponent; the sign moves from bit 15 to bit 31.
      */
-    private static FloatVector f16ToFloat(ShortVector bits) {
-        IntVector h = (IntVector) bits.convertShape(VectorOperators.S2I, F.withLanes(int.class), 0);
-        IntVector magnitude = h.and(0x7FFF);
-        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-        FloatVector finite = shifted.reinterpretAsFloats().mul(F16_RESCALE);
-        IntVector special = shifted.or(0x7F800000);
-        IntVector value = finite.reinterpretAsInts()
-                .blend(special, magnitude.compare(VectorOperators.GE, F16_EXP_MASK));
-        return value.or(sign).reinterpretAsFloats();
+    static void widenRow(Matrix w, int r, float[] dst, int offset) {
+        MemorySegment data = w.data();
+        int cols = w.cols();
+        long base = (long) r * cols;
+        int k = 0, upper = F.loopBound(cols);
+        switch (w.dtype()) {
+            case F32 -> {
+                MemorySegment.copy(data, Matrix.F32_LE, base * 4, dst, offset, cols);
+                k = cols;
+            }
+            case BF16 -> {
+                for (; k < upper; k += L) {
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, data, (base + k) * 2, LE)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, offset + k);
+                }
+            }
+            case F16 -> {
+                for (; k < upper; k += L) {
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, data, (base + k) * 2, LE)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    IntVector magnitude = h.and(0x7FFF);
+                    IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+                    IntVector finite = shifted.reinterpretAsFloats().mul(F16_RESCALE).reinterpretAsInts();
+                    IntVector value = finite.blend(shifted.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00));
+                    value.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().intoArray(dst, offset + k);
+                }
+            }
+            default -> throw new AssertionError(w.dtype()); // Matrix admits only the three above
+        }
+        for (; k < cols; k++) dst[offset + k] = w.get(base + k);
     }
 }

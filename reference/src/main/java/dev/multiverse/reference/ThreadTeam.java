@@ -22,6 +22,7 @@ public final class ThreadTeam implements AutoCloseable {
     private static final int SPINS = 1 << 14;
 
     private final Thread[] workers;
+    private final float[][] scratch;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private volatile int generation;
@@ -36,6 +37,7 @@ public final class ThreadTeam implements AutoCloseable {
     public ThreadTeam(int size) {
         if (size < 1) throw new IllegalArgumentException("a thread team needs at least one thread, got " + size);
         workers = new Thread[size - 1];
+        scratch = new float[size][0];
         for (int w = 0; w < workers.length; w++) {
             int id = w + 1;
             workers[w] = Thread.ofPlatform().daemon().name("multiverse-cpu-" + id).start(() -> workLoop(id));
@@ -50,6 +52,15 @@ public final class ThreadTeam implements AutoCloseable {
     /** The number of threads, the caller included: worker ids passed to tasks are below this. */
     public int size() {
         return workers.length + 1;
+    }
+
+    /**
+     * A float buffer of at least {@code length} elements owned by thread {@code worker}, kept from
+     * loop to loop (grown, never shrunk): scratch space for a task without allocating per call.
+     */
+    public float[] scratch(int worker, int length) {
+        if (scratch[worker].length < length) scratch[worker] = new float[length];
+        return scratch[worker];
     }
 
     /**

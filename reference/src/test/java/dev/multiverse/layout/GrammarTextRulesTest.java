@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The text rules: newlines around tags, ids, the Answer. One mutation of a valid text per test. */
 class GrammarTextRulesTest {
@@ -48,40 +50,39 @@ class GrammarTextRulesTest {
         assertEquals(List.of(), check(VALID, true).breaks());
     }
 
-    @Test
-    void nestedPathIdMustExtendItsParentsId() {
-        assertOnlyBreak("<Path> NL 2.1: v", "<Path> NL 1.1: v", "<Path>", 2, Rule.BAD_PATH_ID);
+    /**
+     * One mutation each: replace {@code from} (unique in the valid text) by {@code to}; the only
+     * break must be {@code rule}, at the {@code occurrence}-th (0-based) word {@code at}.
+     */
+    record Mutation(String name, String from, String to, String at, int occurrence, Rule rule) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void outlineIdsCountFromOne() {
-        assertOnlyBreak("<Outline> NL 2: b", "<Outline> NL 3: b", "<Outline>", 1, Rule.BAD_OUTLINE_ID);
+    static List<Mutation> mutations() {
+        return List.of(
+                new Mutation("a nested path id extends its parent's id", "<Path> NL 2.1: v", "<Path> NL 1.1: v",
+                        "<Path>", 2, Rule.BAD_PATH_ID),
+                new Mutation("outline ids count from 1", "<Outline> NL 2: b", "<Outline> NL 3: b",
+                        "<Outline>", 1, Rule.BAD_OUTLINE_ID),
+                new Mutation("an id needs a colon and a space", "<Path> NL 1: x", "<Path> NL 1 x",
+                        "<Path>", 0, Rule.BAD_PATH_ID),
+                new Mutation("a newline after </Path>", "x </Path> NL <Path>", "x </Path> <Path>",
+                        "</Path>", 0, Rule.NEWLINE_MISSING_AFTER_TAG),
+                new Mutation("only a newline between paths", "x </Path> NL <Path>", "x </Path> NL junk <Path>",
+                        "NL", 13, Rule.TEXT_BETWEEN_TAGS),
+                new Mutation("a newline before </Conclusion>", "c NL </Conclusion>", "c </Conclusion>",
+                        "</Conclusion>", 1, Rule.NEWLINE_MISSING_BEFORE_TAG),
+                new Mutation("a newline after <Parallel>", "think NL <Parallel> NL <Goal>", "think NL <Parallel> <Goal>",
+                        "<Parallel>", 0, Rule.NEWLINE_MISSING_AFTER_TAG));
     }
 
-    @Test
-    void idNeedsColonAndSpace() {
-        assertOnlyBreak("<Path> NL 1: x", "<Path> NL 1 x", "<Path>", 0, Rule.BAD_PATH_ID);
-    }
-
-    @Test
-    void newlineAfterClosingPath() {
-        assertOnlyBreak("x </Path> NL <Path>", "x </Path> <Path>", "</Path>", 0, Rule.NEWLINE_MISSING_AFTER_TAG);
-    }
-
-    @Test
-    void onlyANewlineBetweenPaths() {
-        assertOnlyBreak("x </Path> NL <Path>", "x </Path> NL junk <Path>", "NL", 13, Rule.TEXT_BETWEEN_TAGS);
-    }
-
-    @Test
-    void newlineBeforeClosingConclusion() {
-        assertOnlyBreak("c NL </Conclusion>", "c </Conclusion>", "</Conclusion>", 1, Rule.NEWLINE_MISSING_BEFORE_TAG);
-    }
-
-    @Test
-    void newlineAfterParallel() {
-        assertOnlyBreak("think NL <Parallel> NL <Goal>", "think NL <Parallel> <Goal>", "<Parallel>", 0,
-                Rule.NEWLINE_MISSING_AFTER_TAG);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mutations")
+    void eachTextRuleIsReportedAlone(Mutation m) {
+        assertOnlyBreak(m.from(), m.to(), m.at(), m.occurrence(), m.rule());
     }
 
     @Test

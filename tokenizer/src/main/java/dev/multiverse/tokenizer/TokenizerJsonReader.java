@@ -1,13 +1,15 @@
 package dev.multiverse.tokenizer;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.text.Normalizer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,14 +23,24 @@ final class TokenizerJsonReader {
     private TokenizerJsonReader() {}
 
     static Tokenizer read(InputStream in) throws IOException, TokenizerFormatException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(in);
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        ModelSectionReader.ModelSection model = null;
+        try (JsonParser p = mapper.getFactory().createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new TokenizerFormatException("(document)", "not a JSON object");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                if (p.nextToken() == JsonToken.START_OBJECT && name.equals("model")) {
+                    model = ModelSectionReader.read(p, mapper);
+                } else {
+                    root.set(name, mapper.readTree(p));
+                }
+            }
         } catch (JsonProcessingException e) {
             throw new TokenizerFormatException("(document)", "not valid JSON: " + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
         }
-        if (root == null || !root.isObject()) throw new TokenizerFormatException("(document)", "not a JSON object");
+        if (model == null) throw new TokenizerFormatException("model", "missing or not an object");
         requireNull(root, "truncation");
         requireNull(root, "padding");
         Normalization normalization = normalization(root.get("normalizer"), "normalizer");
@@ -36,20 +48,21 @@ final class TokenizerJsonReader {
         checkByteLevel(root.get("decoder"), "decoder", false);
         checkByteLevel(root.get("post_processor"), "post_processor", true);
 
-        JsonNode model = object(root, "model", "model");
-        String type = model.path("type").asText("BPE");
+        JsonNode settings = model.settings();
+        String type = settings.path("type").asText("BPE");
         if (!type.equals("BPE")) throw new TokenizerFormatException("model.type", "'" + type + "' is not supported; only BPE is");
-        requireNull(model, "dropout", "model.dropout");
-        requireEmpty(model, "continuing_subword_prefix");
-        requireEmpty(model, "end_of_word_suffix");
-        if (model.path("byte_fallback").asBoolean(false)) {
+        requireNull(settings, "dropout", "model.dropout");
+        requireEmpty(settings, "continuing_subword_prefix");
+        requireEmpty(settings, "end_of_word_suffix");
+        if (settings.path("byte_fallback").asBoolean(false)) {
             throw new TokenizerFormatException("model.byte_fallback", "byte fallback is not supported (byte-level BPE never needs it)");
         }
-        boolean ignoreMerges = model.path("ignore_merges").asBoolean(false);
-        Map<String, Integer> vocab = vocab(object(model, "vocab", "model.vocab"));
+        if (model.merges() == null) throw new TokenizerFormatException("model.merges", "missing or not an array");
+        boolean ignoreMerges = settings.path("ignore_merges").asBoolean(false);
+        Map<String, Integer> vocab = model.vocab();
         int[] byteIds = byteIds(vocab);
-        MergeTable merges = merges(model.get("merges"), vocab);
-        List<AddedToken> added = addedTokens(root.get("added_tokens"), vocab);
+        MergeTable merges = merges(model.merges(), vocab);
+        List<AddedToken> added = addedTokens(root.get("added_tokens"), vocab, model.tokensById());
         return new Tokenizer(normalization, vocab, new BytePairModel(byteIds, merges, vocab, ignoreMerges), added);
     }
 
@@ -115,23 +128,6 @@ final class TokenizerJsonReader {
         }
     }
 
-    private static Map<String, Integer> vocab(JsonNode node) throws TokenizerFormatException {
-        Map<String, Integer> vocab = new HashMap<>(node.size() * 2);
-        Map<Integer, String> seen = new HashMap<>(node.size() * 2);
-        for (var it = node.fields(); it.hasNext(); ) {
-            var e = it.next();
-            String field = "model.vocab[\"" + e.getKey() + "\"]";
-            if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
-                throw new TokenizerFormatException(field, "id must be a non-negative integer, found " + e.getValue());
-            }
-            int id = e.getValue().asInt();
-            String other = seen.put(id, e.getKey());
-            if (other != null) throw new TokenizerFormatException(field, "id " + id + " is also the id of \"" + other + "\"");
-            vocab.put(e.getKey(), id);
-        }
-        return vocab;
-    }
-
     private static int[] byteIds(Map<String, Integer> vocab) throws TokenizerFormatException {
         int[] ids = new int[256];
         for (int b = 0; b < 256; b++) {
@@ -145,25 +141,12 @@ final class TokenizerJsonReader {
         return ids;
     }
 
-    private static MergeTable merges(JsonNode node, Map<String, Integer> vocab) throws TokenizerFormatException {
-        if (node == null || !node.isArray()) throw new TokenizerFormatException("model.merges", "missing or not an array");
-        MergeTable table = new MergeTable(node.size());
-        for (int rank = 0; rank < node.size(); rank++) {
-            JsonNode merge = node.get(rank);
+    private static MergeTable merges(List<String[]> pairs, Map<String, Integer> vocab) throws TokenizerFormatException {
+        MergeTable table = new MergeTable(pairs.size());
+        for (int rank = 0; rank < pairs.size(); rank++) {
             String field = "model.merges[" + rank + "]";
-            String left;
-            String right;
-            if (merge.isTextual()) {
-                String[] parts = merge.asText().split(" ", -1);
-                if (parts.length != 2) throw new TokenizerFormatException(field, "expected \"left right\", found " + merge);
-                left = parts[0];
-                right = parts[1];
-            } else if (merge.isArray() && merge.size() == 2 && merge.get(0).isTextual() && merge.get(1).isTextual()) {
-                left = merge.get(0).asText();
-                right = merge.get(1).asText();
-            } else {
-                throw new TokenizerFormatException(field, "expected \"left right\" or [left, right], found " + merge);
-            }
+            String left = pairs.get(rank)[0];
+            String right = pairs.get(rank)[1];
             table.put(idIn(vocab, left, field), idIn(vocab, right, field), rank, idIn(vocab, left + right, field));
         }
         return table;
@@ -175,12 +158,10 @@ final class TokenizerJsonReader {
         return id;
     }
 
-    private static List<AddedToken> addedTokens(JsonNode node, Map<String, Integer> vocab)
+    private static List<AddedToken> addedTokens(JsonNode node, Map<String, Integer> vocab, String[] modelTokens)
             throws TokenizerFormatException {
         if (node == null || node.isNull()) return List.of();
         if (!node.isArray()) throw new TokenizerFormatException("added_tokens", "not an array");
-        Map<Integer, String> modelTokens = new HashMap<>(vocab.size() * 2);
-        vocab.forEach((text, id) -> modelTokens.put(id, text));
         List<AddedToken> tokens = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode t = node.get(i);
@@ -193,7 +174,7 @@ final class TokenizerJsonReader {
             if (content == null || !content.isTextual() || content.asText().isEmpty()) {
                 throw new TokenizerFormatException(field + ".content", "missing or empty");
             }
-            String model = modelTokens.get(id.asInt());
+            String model = id.asInt() < modelTokens.length ? modelTokens[id.asInt()] : null;
             Integer inModel = vocab.get(content.asText());
             if ((model != null && !model.equals(content.asText())) || (inModel != null && inModel != id.asInt())) {
                 throw new TokenizerFormatException(field, "id " + id.asInt() + " and content " + content
@@ -205,12 +186,6 @@ final class TokenizerJsonReader {
                     t.path("rstrip").asBoolean(false), t.path("single_word").asBoolean(false)));
         }
         return List.copyOf(tokens);
-    }
-
-    private static JsonNode object(JsonNode parent, String name, String field) throws TokenizerFormatException {
-        JsonNode node = parent.get(name);
-        if (node == null || !node.isObject()) throw new TokenizerFormatException(field, "missing or not an object");
-        return node;
     }
 
     private static void requireNull(JsonNode parent, String name) throws TokenizerFormatException {

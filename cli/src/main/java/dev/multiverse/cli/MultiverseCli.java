@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             TokenizeCommand.class,
             LayoutCommand.class,
             ScoreCommand.class,
+            GenerateCommand.class,
+            ReplayCommand.class,
         })
 public final class MultiverseCli implements Runnable {
 

@@ -1,0 +1,131 @@
+package dev.multiverse.bench;
+
+import dev.multiverse.engine.Engine;
+import dev.multiverse.engine.EngineConfig;
+import dev.multiverse.engine.GenerationResult;
+import dev.multiverse.engine.Replay;
+import dev.multiverse.engine.TokenizerVocabulary;
+import dev.multiverse.reference.CpuBackend;
+import dev.multiverse.reference.Qwen2;
+import dev.multiverse.tokenizer.Tokenizer;
+import dev.multiverse.weights.DType;
+import dev.multiverse.weights.ModelConfig;
+import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Replays real Multiverse-32B traces through the engine on a random-weight Qwen2 with the
+ * Multiverse vocabulary (151680 rows, so each decode step is dominated by reading the BF16
+ * lm_head: memory-bound), once in parallel mode (forks and joins at the tags, every live path one
+ * token per step in one batched forward) and once sequentially (the same tokens one at a time in
+ * one sequence, as an ordinary engine), in the same run. Prints, per trace, the step ratio
+ * (sequential steps / parallel steps) and the wall-time speedup (sequential wall / parallel wall),
+ * and the speedup as a fraction of the step ratio (the target is at least 0.8).
+ *
+ * <p>Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
+ * dev.multiverse.bench.ReplayBenchmark ../shared/multiverse-traces [names=5,19,4|all]
+ * [tokenizer=../shared/tokenizers/multiverse-qwen2.5/tokenizer.json] [hidden=512] [layers=4]
+ * [threads=<cores>]}
+ */
+public final class ReplayBenchmark {
+    private ReplayBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].contains("="))
+            throw new IllegalArgumentException("usage: ReplayBenchmark TRACES_DIR [names=5,19,4|all] [tokenizer=FILE] "
+                    + "[hidden=512] [layers=4] [threads=N]");
+        Path traces = Path.of(args[0]);
+        if (!Files.isDirectory(traces)) throw new IllegalArgumentException("no traces directory at " + traces.toAbsolutePath());
+        Path tokenizerFile = Path.of(arg(args, "tokenizer", "../shared/tokenizers/multiverse-qwen2.5/tokenizer.json"));
+        int hidden = Integer.parseInt(arg(args, "hidden", "512"));
+        int layers = Integer.parseInt(arg(args, "layers", "4"));
+        int threads = Integer.parseInt(arg(args, "threads", "" + Runtime.getRuntime().availableProcessors()));
+        List<Path> files = traceFiles(traces, arg(args, "names", "5,19,4"));
+
+        Tokenizer tokenizer = Tokenizer.load(tokenizerFile);
+        var config = new ModelConfig(hidden, 3 * hidden, layers, hidden / 64, 2, 64, 151_680, 1e-6f, 1_000_000.0, 32_768,
+                true, DType.BF16, OptionalInt.empty(), new int[] {151_645});
+        var vocabulary = new TokenizerVocabulary(tokenizer, config.eosTokenIds());
+        List<int[]> texts = new ArrayList<>();
+        int longest = 0;
+        for (Path f : files) {
+            texts.add(tokenizer.encode(Files.readString(f)));
+            longest = Math.max(longest, texts.getLast().length);
+        }
+        try (Arena arena = Arena.ofShared()) {
+            var weights = RandomModels.build(config, arena);
+            System.out.printf("model: random BF16 Qwen2, hidden %d, %d layers, vocab %d, %.1f MB read per step; %d threads%n",
+                    hidden, layers, config.vocabSize(), RandomModels.bytesPerStep(weights) / 1e6, threads);
+            try (var backend = new CpuBackend(new Qwen2(weights, threads), longest, null)) {
+                // Warm-up: the first 400 tokens of the first trace, both modes.
+                int[] warm = Arrays.copyOf(texts.getFirst(), Math.min(400, texts.getFirst().length));
+                warm = Arrays.copyOf(warm, cutAtLine(warm, tokenizer));
+                run(backend, vocabulary, warm, 0);
+                System.out.printf("%-8s %7s %6s %8s %8s %7s %9s %9s %8s %9s %6s%n", "trace", "tokens", "paths", "steps",
+                        "seqsteps", "ratio", "wall_ms", "seq_ms", "speedup", "fraction", "cpu");
+                double sumFraction = 0;
+                for (int i = 0; i < files.size(); i++) {
+                    long cpu0 = cpuNanos(), wall0 = System.nanoTime();
+                    GenerationResult parallel = run(backend, vocabulary, texts.get(i), 64);
+                    GenerationResult sequential = run(backend, vocabulary, texts.get(i), 0);
+                    double share = (cpuNanos() - cpu0) / ((System.nanoTime() - wall0) * (double) threads);
+                    double stepRatio = (double) sequential.stats().steps() / parallel.stats().steps();
+                    double speedup = sequential.stats().wallMs() / parallel.stats().wallMs();
+                    sumFraction += speedup / stepRatio;
+                    System.out.printf("%-8s %7d %6d %8d %8d %7.3f %9.0f %9.0f %8.3f %9.3f %5.0f%%%n", files.get(i).getFileName(),
+                            texts.get(i).length, parallel.stats().paths(), parallel.stats().steps(), sequential.stats().steps(),
+                            stepRatio, parallel.stats().wallMs(), sequential.stats().wallMs(), speedup, speedup / stepRatio,
+                            100 * share);
+                }
+                System.out.printf("mean speedup / step ratio over %d traces: %.3f (target >= 0.8)%n", files.size(),
+                        sumFraction / files.size());
+            }
+        }
+    }
+
+    /** One replay of {@code tokens} with the given nesting depth (0 = the sequential engine). */
+    private static GenerationResult run(CpuBackend backend, TokenizerVocabulary vocabulary, int[] tokens, int depth) {
+        var engine = new Engine(backend, vocabulary, EngineConfig.defaults().withMaxForkDepth(depth));
+        GenerationResult r = engine.generate(Replay.request(tokens, vocabulary));
+        if (r.tokens().length < tokens.length - 1)
+            throw new IllegalStateException("the replay stopped early: " + r.finishReason().label());
+        return r;
+    }
+
+    /** The length of the longest prefix that ends with a newline outside any block (for the warm-up). */
+    private static int cutAtLine(int[] tokens, Tokenizer tokenizer) {
+        int parallel = tokenizer.idOf("<Parallel>").orElseThrow();
+        for (int i = 0; i < tokens.length; i++) if (tokens[i] == parallel) return Math.max(2, i);
+        return tokens.length;
+    }
+
+    private static List<Path> traceFiles(Path dir, String names) throws java.io.IOException {
+        if (names.equals("all")) {
+            try (var list = Files.list(dir)) {
+                return list.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+            }
+        }
+        List<Path> out = new ArrayList<>();
+        for (String n : names.split(",")) {
+            Path p = dir.resolve(n.endsWith(".txt") ? n : n + ".txt");
+            if (!Files.isRegularFile(p)) throw new IllegalArgumentException("no trace " + p);
+            out.add(p);
+        }
+        return out;
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static String arg(String[] args, String name, String fallback) {
+        for (String a : args) if (a.startsWith(name + "=")) return a.substring(name.length() + 1);
+        return fallback;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.multiverse.cli;
+
+import dev.multiverse.engine.TokenizerVocabulary;
+import dev.multiverse.model.Backend;
+import dev.multiverse.reference.CpuBackend;
+import dev.multiverse.reference.Qwen2;
+import dev.multiverse.reference.Qwen2Weights;
+import dev.multiverse.tokenizer.Tokenizer;
+import dev.multiverse.weights.ModelConfig;
+import dev.multiverse.weights.WeightStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The model a command runs: a Hugging Face directory opened on the CPU backend. */
+final class ModelOptions {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "model directory: config.json, model.safetensors (or shards), tokenizer.json")
+    Path dir;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json (default: DIR/tokenizer.json)")
+    Path tokenizerFile;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "CPU threads for the forward pass (default: all cores)")
+    int threads;
+
+    /** The tokenizer, the engine's view of it, and the backend; close it to unmap the weights. */
+    record Loaded(Tokenizer tokenizer, TokenizerVocabulary vocabulary, Backend backend) implements AutoCloseable {
+        @Override
+        public void close() {
+            backend.close();
+        }
+    }
+
+    Tokenizer tokenizer() {
+        Path file = tokenizerFile != null ? tokenizerFile : dir.resolve("tokenizer.json");
+        try {
+            return Tokenizer.load(file);
+        } catch (Exception e) {
+            throw new BadInputException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the model with room for {@code slots} KV slots. */
+    Loaded open(Tokenizer tokenizer, int slots) {
+        if (!Files.isDirectory(dir)) throw new BadInputException(dir + ": not a model directory");
+        if (threads < 0) throw new BadInputException("--threads must be >= 0, got " + threads);
+        int team = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        WeightStore store = null;
+        try {
+            ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
+            store = WeightStore.open(dir);
+            var backend = new CpuBackend(new Qwen2(Qwen2Weights.from(store, config), team), slots, store);
+            return new Loaded(tokenizer, new TokenizerVocabulary(tokenizer, config.eosTokenIds()), backend);
+        } catch (Exception e) {
+            if (store != null) store.close();
+            throw new BadInputException(dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.multiverse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code generate} and {@code replay} end to end on a tiny random Qwen2 from the HF goldens, whose
+ * transformers log-probs replay must reproduce.
+ */
+class EngineCommandsTest {
+    static final Path GOLDEN = Path.of("../conformance/src/test/resources/hf-goldens/tied-h4kv2-f32");
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir static Path tmp;
+    static Path model;
+    static JsonNode goldens;
+
+    /** The golden model with add_prefix_space cleared from its decoder and post-processor (the tokenizer refuses it; it changes nothing here). */
+    @BeforeAll
+    static void copyModel() throws Exception {
+        assertTrue(Files.isDirectory(GOLDEN), "missing " + GOLDEN.toAbsolutePath());
+        model = Files.createDirectories(tmp.resolve("model"));
+        for (String f : List.of("config.json", "model.safetensors", "generation_config.json"))
+            Files.copy(GOLDEN.resolve(f), model.resolve(f));
+        var tok = (ObjectNode) JSON.readTree(GOLDEN.resolve("tokenizer.json").toFile());
+        for (String part : List.of("decoder", "post_processor"))
+            if (tok.get(part) instanceof ObjectNode node) node.put("add_prefix_space", false);
+        JSON.writeValue(model.resolve("tokenizer.json").toFile(), tok);
+        goldens = JSON.readTree(GOLDEN.resolve("goldens.json").toFile());
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cli = MultiverseCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static JsonNode golden(String name) {
+        for (JsonNode c : goldens.get("cases")) if (c.get("name").asText().equals(name)) return c;
+        throw new AssertionError("no golden case " + name);
+    }
+
+    @Test
+    void replayReproducesTransformersAndCountsSteps() throws Exception {
+        JsonNode c = golden("nested");
+        Path text = tmp.resolve("nested.txt");
+        Files.writeString(text, c.get("text").asText());
+        Run parallel = run("replay", "--model", model.toString(), "--text-file", text.toString(), "--json", "--threads", "1");
+        assertEquals(0, parallel.exit(), parallel.err());
+        JsonNode p = JSON.readTree(parallel.out());
+        int n = c.get("tokens").size() - 1; // the final <|im_end|> ends the replay
+        assertEquals(n, p.get("tokens").size());
+        int firstGenerated = 0;
+        while (p.get("logprobs").get(firstGenerated).isNull()) firstGenerated++;
+        assertTrue(firstGenerated > 10, "the chat prompt is the prompt");
+        for (int j = firstGenerated; j < n; j++) {
+            assertEquals(c.get("logprobs").get(j).asDouble(), p.get("logprobs").get(j).asDouble(), 1e-4, "token " + j);
+            assertEquals(c.get("positions").get(j).asInt(), p.get("positions").get(j).asInt(), "position " + j);
+        }
+        JsonNode stats = p.get("stats");
+        assertTrue(stats.get("steps").asLong() < stats.get("sequential_steps").asLong(), stats.toString());
+        assertTrue(stats.get("parallelism_ratio").asDouble() > 1);
+
+        Run sequential = run("replay", "--model", model.toString(), "--text-file", text.toString(), "--json", "--sequential");
+        assertEquals(0, sequential.exit(), sequential.err());
+        JsonNode s = JSON.readTree(sequential.out()).get("stats");
+        assertEquals(s.get("sequential_steps").asLong(), s.get("steps").asLong(), "the sequential run takes the counted steps");
+        assertEquals(stats.get("sequential_steps").asLong(), s.get("steps").asLong());
+        assertEquals(1.0, s.get("parallelism_ratio").asDouble(), 1e-12);
+    }
+
+    @Test
+    void replayReportsATextTheEngineCannotFollow() throws Exception {
+        Path text = tmp.resolve("bad.txt");
+        // Two outlines but one path: the engine forks two children, the text has one.
+        Files.writeString(text, "<Think>\n<Parallel>\n<Goal>\n<Outline>\n1: a\n</Outline>\n<Outline>\n2: b\n</Outline>\n</Goal>\n"
+                + "<Path>\n1: x\n</Path>\n<Conclusion>\ny\n</Conclusion>\n</Parallel>\n</Think>");
+        Run r = run("replay", "--model", model.toString(), "--text-file", text.toString(), "--json");
+        assertEquals(MultiverseCli.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("the Goal has more outlines than the 1 path(s) the text's block has"), r.err());
+    }
+
+    @Test
+    void generateStreamsTheMergedTextAndPrintsTheTrace() throws Exception {
+        String[] common = {"generate", "--model", model.toString(), "--temperature", "0.9", "--seed", "7", "--max-tokens", "40",
+            "What is 2 + 2?"};
+        Run plain = run(concat(common, "--view", "plain"));
+        assertEquals(0, plain.exit(), plain.err());
+        assertTrue(plain.err().contains("critical path"), plain.err());
+        Run json = run(concat(common, "--json"));
+        assertEquals(0, json.exit(), json.err());
+        JsonNode trace = JSON.readTree(json.out());
+        assertEquals(plain.out().stripTrailing(), trace.get("text").asText().stripTrailing(), "same seed, same text");
+        assertTrue(trace.get("stats").get("critical_path").asInt() <= 40);
+        assertTrue(trace.get("prompt_tokens").asInt() > 20, "the question is wrapped in the chat format");
+        Run missing = run("generate", "--model", model.toString());
+        assertEquals(MultiverseCli.EXIT_BAD_INPUT, missing.exit());
+        Run badTemperature = run("generate", "--model", model.toString(), "--temperature", "-1", "q");
+        assertEquals(MultiverseCli.EXIT_BAD_INPUT, badTemperature.exit());
+        assertTrue(badTemperature.err().contains("temperature must be finite and >= 0"), badTemperature.err());
+    }
+
+    @Test
+    void panelShowsOneColumnPerPath() throws Exception {
+        var panel = new PathPanel(dev.multiverse.tokenizer.Tokenizer.load(model.resolve("tokenizer.json")), new PrintWriter(new StringWriter()), 80);
+        Map<String, StringBuilder> paths = new LinkedHashMap<>();
+        paths.put("/0:1", new StringBuilder("<Path>\n1: first line\nsecond"));
+        paths.put("/0:2", new StringBuilder("<Path>\n2: other"));
+        List<String> rows = panel.render(paths, 80);
+        assertEquals(PathPanel.LINES + 1, rows.size());
+        assertTrue(rows.get(0).contains("[/0:1]") && rows.get(0).contains("[/0:2]"), rows.get(0));
+        assertTrue(String.join("\n", rows).contains("1: first line"));
+        assertTrue(String.join("\n", rows).contains("2: other"));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

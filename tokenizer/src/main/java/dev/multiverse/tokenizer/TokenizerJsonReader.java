@@ -109,12 +109,19 @@ final class TokenizerJsonReader {
             throw new TokenizerFormatException(splitField + ".behavior", "only behavior Isolated without invert is supported");
         }
         checkByteLevel(steps.get(1), field + ".pretokenizers[1]", false);
+        if (steps.get(1).path("add_prefix_space").asBoolean(false)) {
+            throw new TokenizerFormatException(field + ".pretokenizers[1].add_prefix_space", "must be false (it would change the ids)");
+        }
         if (steps.get(1).path("use_regex").asBoolean(true)) {
             throw new TokenizerFormatException(field + ".pretokenizers[1].use_regex", "must be false (the Split step already splits)");
         }
     }
 
-    /** A ByteLevel step: add_prefix_space would change the text, so it must be false. */
+    /**
+     * A ByteLevel step. Its add_prefix_space matters only in the pre-tokenizer (checked there): as a
+     * decoder or post-processor it touches offsets alone, so files that set it there (the Hugging
+     * Face trainer's default) are read as they are.
+     */
     private static void checkByteLevel(JsonNode node, String field, boolean nullAllowed) throws TokenizerFormatException {
         if (node == null || node.isNull()) {
             if (nullAllowed) return;
@@ -122,9 +129,6 @@ final class TokenizerJsonReader {
         }
         if (!node.path("type").asText().equals("ByteLevel")) {
             throw new TokenizerFormatException(field + ".type", "expected ByteLevel, found " + node.path("type"));
-        }
-        if (node.path("add_prefix_space").asBoolean(false)) {
-            throw new TokenizerFormatException(field + ".add_prefix_space", "must be false");
         }
     }
 

@@ -67,6 +67,23 @@ class TokenizerFormatTest {
         assertEquals(" the<Think>t", t.decode(new int[] {258, 259, 't'}));
     }
 
+    /** The Hugging Face trainer writes add_prefix_space: true on the decoder and post-processor; ids and text do not change. */
+    @Test
+    void prefixSpaceFlagOutsideThePreTokenizerIsReadAsItIs() throws Exception {
+        Tokenizer t = load(tinyEdited(root -> {
+            ((ObjectNode) root.get("decoder")).put("add_prefix_space", true);
+            root.putObject("post_processor").put("type", "ByteLevel").put("add_prefix_space", true).put("trim_offsets", false);
+        }));
+        assertArrayEquals(new int[] {258, 259, 't'}, t.encode(" the<Think>t"));
+        assertEquals(" the<Think>t", t.decode(new int[] {258, 259, 't'}));
+    }
+
+    @Test
+    void prefixSpaceInThePreTokenizerIsRefused() throws Exception {
+        assertRefused("pre_tokenizer.pretokenizers[1].add_prefix_space", tinyEdited(root ->
+                ((ObjectNode) root.get("pre_tokenizer").get("pretokenizers").get(1)).put("add_prefix_space", true)));
+    }
+
     private static Tokenizer load(String json) throws Exception {
         return Tokenizer.load(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }

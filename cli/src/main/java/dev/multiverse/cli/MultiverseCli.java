@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ScoreCommand.class,
             GenerateCommand.class,
             ReplayCommand.class,
+            EvalCommand.class,
         })
 public final class MultiverseCli implements Runnable {
 

@@ -15,8 +15,12 @@ import picocli.CommandLine.Option;
 /** The model a command runs: a Hugging Face directory opened on the CPU backend. */
 final class ModelOptions {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "model directory: config.json, model.safetensors (or shards), tokenizer.json")
+    /** Set by the ./multiverse launcher: the model shipped with the project. */
+    static final String DEFAULT_MODEL_PROPERTY = "multiverse.defaultModel";
+
+    @Option(names = "--model", paramLabel = "DIR", defaultValue = "${sys:" + DEFAULT_MODEL_PROPERTY + "}",
+            description = "model directory: config.json, model.safetensors (or shards), tokenizer.json"
+                    + " (default: the small model shipped with the project, models/multiverse-arith)")
     Path dir;
 
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json (default: DIR/tokenizer.json)")
@@ -35,6 +39,7 @@ final class ModelOptions {
     }
 
     Tokenizer tokenizer() {
+        requireModel();
         Path file = tokenizerFile != null ? tokenizerFile : dir.resolve("tokenizer.json");
         try {
             return Tokenizer.load(file);
@@ -45,6 +50,7 @@ final class ModelOptions {
 
     /** Opens the model with room for {@code slots} KV slots. */
     Loaded open(Tokenizer tokenizer, int slots) {
+        requireModel();
         if (!Files.isDirectory(dir)) throw new BadInputException(dir + ": not a model directory");
         if (threads < 0) throw new BadInputException("--threads must be >= 0, got " + threads);
         int team = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
@@ -58,5 +64,10 @@ final class ModelOptions {
             if (store != null) store.close();
             throw new BadInputException(dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private void requireModel() {
+        if (dir == null)
+            throw new BadInputException("no model: pass --model DIR (./multiverse defaults it to models/multiverse-arith)");
     }
 }

@@ -56,7 +56,7 @@ public final class Qwen2 implements AutoCloseable {
         int n = rows.size(), hidden = config.hiddenSize(), heads = config.numHeads(), kvHeads = config.numKvHeads();
         int headDim = config.headDim();
         float eps = config.rmsNormEps();
-        act.reserve(n, rows.longestKeyList());
+        act.reserve(n, rows.longestKeyList(), rows.logitRows().length);
         for (int r = 0; r < n; r++) weights.embedTokens().copyRow(rows.tokens()[r], act.x, r * hidden);
         Kernels.ropeAngles(rows.positions(), n, headDim, (float) config.ropeTheta(), act.cos, act.sin);
         for (int l = 0; l < config.numLayers(); l++) {

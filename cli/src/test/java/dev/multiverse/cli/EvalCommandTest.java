@@ -1,0 +1,75 @@
+package dev.multiverse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code eval} on the model shipped with the project: scoring, parallel use, and the speedup replay. */
+class EvalCommandTest {
+    static final Path MODEL = Path.of("../models/multiverse-arith");
+    @TempDir Path tmp;
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cli = MultiverseCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void readsTheNumberAfterTheLastAnswer() {
+        assertEquals(595L, EvalCommand.answerIn("<Think>\nAnswer: 1 is not it\n</Think>\n\nAnswer: 595"));
+        assertEquals(-191520L, EvalCommand.answerIn("Answer: -191520<|im_end|>"));
+        assertEquals(42L, EvalCommand.answerIn("Answer:  42\n"));
+        assertNull(EvalCommand.answerIn("no answer here"));
+        assertNull(EvalCommand.answerIn("Answer: -"));
+        assertNull(EvalCommand.answerIn("Answer: x1"));
+    }
+
+    @Test
+    void solvesTwoProblemsInParallelAndMeasuresTheSpeedup() throws Exception {
+        assertTrue(Files.isDirectory(MODEL), "the shipped model is missing at " + MODEL.toAbsolutePath());
+        Path problems = tmp.resolve("two.jsonl");
+        Files.writeString(problems, """
+                {"question": "What is (37 + 48) * (12 - 5)?", "answer": 595}
+                {"question": "What is (268 - 958) + (885 + 95)?", "answer": 290}
+                """);
+        Run r = run("eval", "--model", MODEL.toString(), "--problems", problems.toString(), "--concurrency", "2",
+                "--speedup-samples", "1", "--threads", "2", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.out());
+        assertEquals(2, o.get("problems").asInt());
+        assertEquals(2, o.get("exact").asInt(), "greedy decoding solves both: " + o);
+        assertEquals(2, o.get("parallel").asInt(), "both answers use a parallel block");
+        assertTrue(o.get("mean_parallelism_ratio").asDouble() > 1.1, o.toString());
+        assertTrue(o.get("step_ratio").asDouble() > 1.1, "sequential replay takes more steps: " + o);
+        assertTrue(o.get("wall_speedup").asDouble() > 0, o.toString());
+    }
+
+    @Test
+    void aBrokenProblemsFileNamesItsLine() throws Exception {
+        Path problems = tmp.resolve("bad.jsonl");
+        Files.writeString(problems, "{\"question\": \"What is 1 + 1?\", \"answer\": 2}\n{\"question\": 3}\n");
+        Run r = run("eval", "--model", MODEL.toString(), "--problems", problems.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("bad.jsonl:2"), r.err());
+        Files.writeString(problems, "not json\n");
+        r = run("eval", "--model", MODEL.toString(), "--problems", problems.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("bad.jsonl:1: not JSON"), r.err());
+    }
+}

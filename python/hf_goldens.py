@@ -34,7 +34,7 @@ import random
 import shutil
 
 import torch
-from multiverse_layout import additive_mask, layout, predecessors, visible
+from multiverse_layout import additive_mask, compatible, layout, predecessors
 from multiverse_text import TAGS, chat, train_bpe
 from transformers import Qwen2Config, Qwen2ForCausalLM
 
@@ -182,7 +182,7 @@ def check_paths_alone(model, ids, positions, span):
     worst, compared = 0.0, 0
     lp = log_probs(run(model, ids, positions, additive_mask(span, torch.float64)), ids, predecessors(span))
     for chain in {s for s in span if s}:
-        keep = [j for j in range(len(ids)) if not conflicts(span[j], chain)]
+        keep = [j for j in range(len(ids)) if compatible(span[j], chain)]
         alone = log_probs(causal(model, [ids[j] for j in keep]), [ids[j] for j in keep])
         for k, j in enumerate(keep):
             if positions[j] != k:
@@ -191,16 +191,6 @@ def check_paths_alone(model, ids, positions, span):
                 worst = max(worst, abs(lp[j] - alone[k]))
                 compared += 1
     return worst, compared
-
-
-def conflicts(s, chain):
-    """True when span s lies in a sibling of some path on chain."""
-    for (ba, pa), (bb, pb) in zip(s, chain):
-        if ba != bb:
-            return False
-        if pa != pb:
-            return True
-    return False
 
 
 def goldens_for(model_dir, tok, tag, text_set):

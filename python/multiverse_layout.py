@@ -4,8 +4,6 @@ Used by the golden generator and the trainer, so the Java layout is checked agai
 independent implementation. Token ids of the tags come in as a dict {tag text: id}.
 """
 
-import torch
-
 
 def layout(ids, tag):
     """Positions and visibility for a token list. tag maps tag text -> id.
@@ -56,7 +54,11 @@ def layout(ids, tag):
 
 def visible(span, i, j):
     """j <= i is visible from i unless i and j are in different paths of the same block."""
-    a, b = span[i], span[j]
+    return compatible(span[i], span[j])
+
+
+def compatible(a, b):
+    """Two span chains see each other unless some block holds them in two different paths."""
     for (ba, pa), (bb, pb) in zip(a, b):
         if ba != bb:
             return True
@@ -66,6 +68,9 @@ def visible(span, i, j):
 
 
 def additive_mask(span, dtype):
+    """[1, 1, n, n] additive mask (0 where visible, the dtype's minimum elsewhere)."""
+    import torch  # only here: the layout itself needs no torch
+
     n = len(span)
     m = torch.full((n, n), torch.finfo(dtype).min, dtype=dtype)
     for i in range(n):

@@ -57,8 +57,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String question = question();
-        var sampling = options.sampling();
-        var budgets = options.budgets();
+        var defaults = GenerationDefaults.of(model.directory());
+        var sampling = options.sampling(defaults);
+        var budgets = options.budgets(defaults);
         var config = options.engineConfig();
         Tokenizer tokenizer = model.tokenizer();
         int[] tokens = tokenizer.encode(raw ? question : ChatFormat.qwen25().multiversePrompt(question));

@@ -38,6 +38,12 @@ final class ModelOptions {
         }
     }
 
+    /** The model directory; bad usage (exit 2) when none was given. */
+    Path directory() {
+        requireModel();
+        return dir;
+    }
+
     Tokenizer tokenizer() {
         requireModel();
         Path file = tokenizerFile != null ? tokenizerFile : dir.resolve("tokenizer.json");

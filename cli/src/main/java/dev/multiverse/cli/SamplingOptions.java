@@ -10,20 +10,20 @@ import picocli.CommandLine.Option;
 
 /** Sampling, budget and nesting options of {@code generate}; their checks live in the records they build. */
 final class SamplingOptions {
-    @Option(names = "--temperature", defaultValue = "0.6", description = "0 = greedy (default: ${DEFAULT-VALUE})")
-    double temperature;
+    @Option(names = "--temperature", description = "0 = greedy (default: the model's generation_config.json, else 0.6)")
+    Double temperature;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "keep the k most likely tokens; 0 = off")
-    int topK;
+    @Option(names = "--top-k", description = "keep the k most likely tokens; 0 = off (default: generation_config.json, else 0)")
+    Integer topK;
 
-    @Option(names = "--top-p", defaultValue = "0.95", description = "nucleus sampling; 1 = off (default: ${DEFAULT-VALUE})")
-    double topP;
+    @Option(names = "--top-p", description = "nucleus sampling; 1 = off (default: generation_config.json, else 0.95)")
+    Double topP;
 
     @Option(names = "--min-p", defaultValue = "0", description = "drop tokens below min-p x the top probability; 0 = off")
     double minP;
 
-    @Option(names = "--repetition-penalty", defaultValue = "1", description = "1 = off")
-    double repetitionPenalty;
+    @Option(names = "--repetition-penalty", description = "1 = off (default: generation_config.json, else 1)")
+    Double repetitionPenalty;
 
     @Option(names = "--stop", paramLabel = "TEXT", description = "stop string (repeatable)")
     List<String> stops = new ArrayList<>();
@@ -31,12 +31,11 @@ final class SamplingOptions {
     @Option(names = "--seed", defaultValue = "0", description = "request seed; each path's stream derives from it")
     long seed;
 
-    @Option(names = "--max-tokens", defaultValue = "1024", description = "tokens on the critical path (default: ${DEFAULT-VALUE})")
-    int maxTokens;
+    @Option(names = "--max-tokens", description = "tokens on the critical path (default: max_new_tokens of generation_config.json, else 4096)")
+    Integer maxTokens;
 
-    @Option(names = "--max-total-tokens", defaultValue = "4096",
-            description = "tokens across all paths (default: ${DEFAULT-VALUE})")
-    int maxTotalTokens;
+    @Option(names = "--max-total-tokens", description = "tokens across all paths (default: 2 x --max-tokens)")
+    Integer maxTotalTokens;
 
     @Option(names = "--max-paths", defaultValue = "16", description = "paths per block (default: ${DEFAULT-VALUE})")
     int maxPaths;
@@ -47,12 +46,17 @@ final class SamplingOptions {
     @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS", description = "deadline (default: ${DEFAULT-VALUE})")
     double timeoutSeconds;
 
-    SamplingParams sampling() {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, stops, seed);
+    /** The sampling parameters: what the command line says, the model's defaults for the rest. */
+    SamplingParams sampling(GenerationDefaults model) {
+        return new SamplingParams(temperature != null ? temperature : model.temperature(),
+                topK != null ? topK : model.topK(), topP != null ? topP : model.topP(), minP,
+                repetitionPenalty != null ? repetitionPenalty : model.repetitionPenalty(), stops, seed);
     }
 
-    Budgets budgets() {
-        return new Budgets(maxTokens, maxTotalTokens, maxPaths, Duration.ofNanos((long) (timeoutSeconds * 1e9)));
+    Budgets budgets(GenerationDefaults model) {
+        int critical = maxTokens != null ? maxTokens : model.maxNewTokens() != null ? model.maxNewTokens() : 4096;
+        int total = maxTotalTokens != null ? maxTotalTokens : 2 * critical;
+        return new Budgets(critical, total, maxPaths, Duration.ofNanos((long) (timeoutSeconds * 1e9)));
     }
 
     EngineConfig engineConfig() {

@@ -88,7 +88,9 @@ class HfGoldenScoreTest {
             double[] causal = LogProbs.score(model, tokens, causalPositions, (i, j) -> j <= i).logProbs();
             assertLogProbs(g.get("causal_logprobs"), causal, "causal");
             if (layout.blocks().isEmpty()) {
-                assertEquals(0.0, maxDifference(scores.logProbs(), causal), 1e-6, "no tags: layout is plain causal");
+                // Same computation twice; not bit-identical because the Vector API's reduceLanes(ADD)
+                // may sum in another order once the JIT replaces its fallback with the intrinsic.
+                assertEquals(0.0, maxDifference(scores.logProbs(), causal), 1e-5, "no tags: layout is plain causal");
             } else {
                 assertTrue(maxDifference(scores.logProbs(), causal) > 0.5,
                         "the layout should change the log-probs of a tagged text by far more than the tolerance");

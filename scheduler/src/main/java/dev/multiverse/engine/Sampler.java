@@ -1,5 +1,6 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.reference.LogProbs;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -36,15 +37,8 @@ public final class Sampler implements TokenChooser {
     @Override
     public int next(float[] logits, SequenceView sequence) {
         float[] scores = params.repetitionPenalty() == 1 ? logits : penalised(logits, sequence);
-        if (params.isGreedy()) return argmax(scores);
+        if (params.isGreedy()) return LogProbs.argmax(scores);
         return draw(probabilities(scores));
-    }
-
-    /** The lowest id among the largest scores. */
-    static int argmax(float[] scores) {
-        int best = 0;
-        for (int v = 1; v < scores.length; v++) if (scores[v] > scores[best]) best = v;
-        return best;
     }
 
     private float[] penalised(float[] logits, SequenceView sequence) {

@@ -1,5 +1,6 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.reference.LogProbs;
 import dev.multiverse.tokenizer.MultiverseTags;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ final class TagMachine {
             if (e.origin() == TokenEntry.Origin.PROMPT || !Double.isNaN(e.logprob())) continue;
             float[] before = r == 0 ? seq.nextLogits : (all ? logits[r - 1] : null);
             if (before == null) throw new IllegalStateException("no logits to score token " + (from + r) + " of " + seq.pathKey);
-            e.setLogprob(LogProbs.of(before, e.token()));
+            e.setLogprob(LogProbs.logProb(before, e.token()));
         }
         seq.computed += rows;
         seq.nextLogits = logits[logits.length - 1];

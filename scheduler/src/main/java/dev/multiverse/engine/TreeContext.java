@@ -1,5 +1,7 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.reference.LogProbs;
+
 /**
  * What every operation on a request tree shares: the slot pool, the vocabulary, the configuration
  * and the engine's clock; and the two edits everything else is made of, appending a token and
@@ -36,7 +38,7 @@ final class TreeContext {
      */
     TokenEntry append(Sequence seq, int token, TokenEntry.Origin origin) {
         double logprob = seq.uncomputed() == 0 && seq.nextLogits != null && origin != TokenEntry.Origin.PROMPT
-                ? LogProbs.of(seq.nextLogits, token) : Double.NaN;
+                ? LogProbs.logProb(seq.nextLogits, token) : Double.NaN;
         var entry = new TokenEntry(token, seq.nextPosition++, pool.allocate(), origin, seq.pathKey, logprob);
         seq.entries.add(entry);
         seq.trace.appended(token, entry.position());

@@ -1,5 +1,6 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.reference.LogProbs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,7 @@ class RealModelProperties {
         float[][] rows = singlePass(r, oracle);
         for (int j = r.promptLength(); j < r.tokens().length; j++) {
             int pred = oracle.predecessor(j);
-            assertEquals(dev.multiverse.reference.LogProbs.logProb(rows[pred], r.tokens()[j]), r.logprobs()[j], 1e-4,
+            assertEquals(LogProbs.logProb(rows[pred], r.tokens()[j]), r.logprobs()[j], 1e-4,
                     "log-prob of token " + j);
         }
         assertEquals(0, engine.pool().usedSlots());
@@ -66,10 +67,10 @@ class RealModelProperties {
         for (int j = r.promptLength(); j < r.tokens().length; j++) {
             if (r.origins()[j] != TokenEntry.Origin.SAMPLED || r.pathKeys()[j].isEmpty()) continue;
             float[] logits = rows[oracle.predecessor(j)];
-            int best = Sampler.argmax(logits);
+            int best = LogProbs.argmax(logits);
             // Equal, or a near-tie that float rounding between batched and single-pass may flip.
             assertTrue(best == r.tokens()[j] || logits[best] - logits[r.tokens()[j]] < 1e-4, "token " + j);
-            assertEquals(dev.multiverse.reference.LogProbs.logProb(logits, r.tokens()[j]), r.logprobs()[j], 1e-4);
+            assertEquals(LogProbs.logProb(logits, r.tokens()[j]), r.logprobs()[j], 1e-4);
             checked++;
         }
         assertTrue(checked >= 3, "greedy tokens checked: " + checked);

@@ -1,5 +1,6 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.reference.LogProbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,7 +44,7 @@ class SamplerTest {
     @Test
     void greedyIsTheArgmaxWithTiesToTheLowestId() {
         assertEquals(1, new Sampler(SamplingParams.greedy(), "").next(LOGITS, EMPTY));
-        assertEquals(0, Sampler.argmax(new float[] {2, 2, 1}));
+        assertEquals(0, LogProbs.argmax(new float[] {2, 2, 1}));
     }
 
     @Test

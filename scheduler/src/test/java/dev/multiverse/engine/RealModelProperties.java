@@ -76,4 +76,29 @@ class RealModelProperties {
         assertTrue(checked >= 3, "greedy tokens checked: " + checked);
         assertEquals(0, engine.pool().usedSlots());
     }
+
+    @Property(tries = 4)
+    void sampledTokensDoNotDependOnTheBatch(@ForAll @IntRange(min = 0, max = 1000) int seed) {
+        var params = new SamplingParams(1.0, 0, 0.9, 0, 1.05, java.util.List.of(), seed);
+        java.util.function.Supplier<Request> mine = () -> Request.scripted(EngineHarness.PROMPT,
+                new PrefixThenSample(EngineHarness.VOCAB.encodeTagged(EngineTest.GOAL), params),
+                EngineHarness.roomy().withMaxTokens(80));
+        GenerationResult alone = new Engine(qwen.backend(4096), EngineHarness.VOCAB, EngineConfig.defaults()).generate(mine.get());
+
+        var engine = new Engine(qwen.backend(4096), EngineHarness.VOCAB, EngineConfig.defaults());
+        engine.submit(Request.scripted(EngineHarness.VOCAB.encodeTagged(" another question"),
+                new PrefixThenSample(EngineHarness.VOCAB.encodeTagged(EngineTest.GOAL), SamplingParams.sampled(0.8, seed + 1)),
+                EngineHarness.roomy().withMaxTokens(90)));
+        engine.step();
+        RequestHandle handle = engine.submit(mine.get());
+        engine.submit(Request.sampled(EngineHarness.VOCAB.encodeTagged(" third"), SamplingParams.sampled(1.2, 3),
+                EngineHarness.roomy().withMaxTokens(50)));
+        engine.runUntilIdle();
+        GenerationResult beside = handle.result().join();
+        assertArrayEquals(alone.tokens(), beside.tokens());
+        assertArrayEquals(alone.positions(), beside.positions());
+        for (int j = alone.promptLength(); j < alone.tokens().length; j++)
+            assertEquals(alone.logprobs()[j], beside.logprobs()[j], 1e-5, "log-prob of token " + j);
+        assertEquals(0, engine.pool().usedSlots());
+    }
 }

@@ -132,6 +132,35 @@ class EngineCommandsTest {
         assertTrue(String.join("\n", rows).contains("2: other"));
     }
 
+    @Test
+    void streamedViewsPrintTheMergedTextAndThePanelDrawsPaths() throws Exception {
+        var tokenizer = dev.multiverse.tokenizer.Tokenizer.load(model.resolve("tokenizer.json"));
+        var plain = new StringBuilder();
+        var texts = new PathTexts(tokenizer, plain::append);
+        var panelOut = new StringWriter();
+        var panel = new PathPanel(tokenizer, new PrintWriter(panelOut), 80);
+        for (var view : List.<dev.multiverse.engine.EngineListener>of(texts, panel)) {
+            var sample = dev.multiverse.engine.TokenEntry.Origin.SAMPLED;
+            for (int t : tokenizer.encode("so</Goal>\n")) view.onToken(1, "", t, sample);
+            view.onFork(1, "", List.of("/0:1", "/0:2"), List.of("1", "2"));
+            int[] one = tokenizer.encode("<Path>\n1: a</Path>\n");
+            int[] two = tokenizer.encode("<Path>\n2: bb</Path>\n");
+            for (int i = 0; i < Math.max(one.length, two.length); i++) {
+                if (i < one.length) view.onToken(1, "/0:1", one[i], sample);
+                if (i < two.length) view.onToken(1, "/0:2", two[i], sample);
+            }
+            view.onJoin(1, "");
+            for (int t : tokenizer.encode("<Conclusion>\nc")) view.onToken(1, "", t, sample);
+            view.onFinish(1, null);
+        }
+        String merged = "so</Goal>\n<Path>\n1: a</Path>\n<Path>\n2: bb</Path>\n<Conclusion>\nc";
+        assertEquals(merged, plain.toString());
+        String drawn = panelOut.toString();
+        assertTrue(drawn.contains("[1]") && drawn.contains("[2]"), "the panel showed both paths");
+        assertTrue(drawn.contains("\033[J"), "the panel was erased at the join");
+        assertTrue(drawn.endsWith("<Path>\n1: a</Path>\n<Path>\n2: bb</Path>\n<Conclusion>\nc"), drawn);
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             TokenizeCommand.class,
             LayoutCommand.class,
+            ScoreCommand.class,
             GenerateCommand.class,
             ReplayCommand.class,
         })

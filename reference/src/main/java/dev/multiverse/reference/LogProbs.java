@@ -1,6 +1,7 @@
 package dev.multiverse.reference;
 
 import dev.multiverse.model.AttentionMask;
+import java.util.Arrays;
 
 /** Log-probabilities from logits, and the per-token scores of a text. */
 public final class LogProbs {
@@ -34,20 +35,33 @@ public final class LogProbs {
     }
 
     /**
-     * What a model makes of a text: {@code logProbs[i] = log p(tokens[i] | what token i-1 sees)}
-     * for i ≥ 1 ({@code NaN} for the first token, which nothing predicts), and {@code argmax[i]},
-     * the most likely token after token i.
+     * What a model makes of a text: {@code logProbs[j] = log p(tokens[j] | what token j sees)}, read
+     * from the row of the latest token before j that j sees (usually j - 1; for the first token of
+     * a second or later sibling path, the last token before the block's first path, the row an
+     * engine forks from); {@code NaN} where no earlier token is visible (the first token).
+     * {@code argmax[i]} is the most likely token after token i.
      */
     public record TokenScores(double[] logProbs, int[] argmax) {}
 
     /** Scores {@code tokens} in one pass of {@code model} under {@code positions} and {@code mask}. */
     public static TokenScores score(Qwen2 model, int[] tokens, int[] positions, AttentionMask mask) {
-        double[] logProbs = new double[tokens.length];
-        int[] argmax = new int[tokens.length];
-        if (tokens.length > 0) logProbs[0] = Double.NaN;
+        int n = tokens.length;
+        // predicted[k] lists (as a chain through nextPredicted) the tokens j whose predecessor is k
+        int[] predicted = new int[n], nextPredicted = new int[n];
+        Arrays.fill(predicted, -1);
+        double[] logProbs = new double[n];
+        Arrays.fill(logProbs, Double.NaN);
+        for (int j = n - 1; j >= 1; j--) {
+            int k = j - 1;
+            while (k >= 0 && !mask.visible(j, k)) k--;
+            if (k < 0) continue;
+            nextPredicted[j] = predicted[k];
+            predicted[k] = j;
+        }
+        int[] argmax = new int[n];
         model.forward(tokens, positions, mask, (row, logits) -> {
             argmax[row] = argmax(logits);
-            if (row + 1 < tokens.length) logProbs[row + 1] = logProb(logits, tokens[row + 1]);
+            for (int j = predicted[row]; j != -1; j = nextPredicted[j]) logProbs[j] = logProb(logits, tokens[j]);
         });
         return new TokenScores(logProbs, argmax);
     }

@@ -45,9 +45,9 @@ class Qwen2Test {
         Random random = new Random(1);
         int[] tokens = TinyQwen2.randomTokens(random, 23);
         int[] positions = IntStream.range(0, tokens.length).toArray();
-        try (WeightStore store = WeightStore.open(TinyQwen2.write(models, shape, 7));
-                Qwen2 model = TinyQwen2.open(store, shape);
-                CpuBackend backend = new CpuBackend(TinyQwen2.open(store, shape), 40, null)) {
+        try (Fixture f = Fixture.open(shape, 7, 40)) {
+            Qwen2 model = f.model();
+            CpuBackend backend = f.backend();
             float[][] expected = model.forward(tokens, positions, AttentionMask.causal());
             int[] slotOf = shuffledSlots(40, random);
             int[] chunkEnds = {5, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
@@ -67,9 +67,9 @@ class Qwen2Test {
         Random random = new Random(2);
         int[] tokens = TinyQwen2.randomTokens(random, 9);
         int[] positions = IntStream.range(0, tokens.length).toArray();
-        try (WeightStore store = WeightStore.open(TinyQwen2.write(models, shape, 8));
-                Qwen2 model = TinyQwen2.open(store, shape);
-                CpuBackend backend = new CpuBackend(TinyQwen2.open(store, shape), 9, null)) {
+        try (Fixture f = Fixture.open(shape, 8, 9)) {
+            Qwen2 model = f.model();
+            CpuBackend backend = f.backend();
             float[][] expected = model.forward(tokens, positions, AttentionMask.causal());
             StepResult result = backend.step(Batch.of(stepOf(tokens, positions, identity(9), 0, 0, 9, false)));
             assertEquals(1, result.logits(0).length);
@@ -85,9 +85,9 @@ class Qwen2Test {
         int[] prefix = TinyQwen2.randomTokens(random, 9);
         int[] a = concat(prefix, TinyQwen2.randomTokens(random, 6));
         int[] b = concat(prefix, TinyQwen2.randomTokens(random, 5));
-        try (WeightStore store = WeightStore.open(TinyQwen2.write(models, shape, 9));
-                Qwen2 model = TinyQwen2.open(store, shape);
-                CpuBackend backend = new CpuBackend(TinyQwen2.open(store, shape), 32, null)) {
+        try (Fixture f = Fixture.open(shape, 9, 32)) {
+            Qwen2 model = f.model();
+            CpuBackend backend = f.backend();
             float[][] aloneA = model.forward(a, IntStream.range(0, a.length).toArray(), AttentionMask.causal());
             float[][] aloneB = model.forward(b, IntStream.range(0, b.length).toArray(), AttentionMask.causal());
             int[] slots = shuffledSlots(32, random);
@@ -122,9 +122,9 @@ class Qwen2Test {
     void siblingPathsInOnePassEqualEachBranchAloneAndTheJoin(TinyQwen2.Shape shape) throws Exception {
         Random random = new Random(4);
         Siblings t = Siblings.random(random, 8, 5, 7, 4);
-        try (WeightStore store = WeightStore.open(TinyQwen2.write(models, shape, 10));
-                Qwen2 model = TinyQwen2.open(store, shape);
-                CpuBackend backend = new CpuBackend(TinyQwen2.open(store, shape), 30, null)) {
+        try (Fixture f = Fixture.open(shape, 10, 30)) {
+            Qwen2 model = f.model();
+            CpuBackend backend = f.backend();
             float[][] merged = model.forward(t.tokens, t.positions, t::visible);
             int[] pathA = concat(t.slice(0, t.pathB), null), pathB = concat(t.slice(0, t.pathA), t.slice(t.pathB, t.conclusion));
             float[][] aloneA = model.forward(pathA, IntStream.range(0, pathA.length).toArray(), AttentionMask.causal());
@@ -171,6 +171,20 @@ class Qwen2Test {
                 }
             }
             assertTrue(spread > 3, "random model too flat to test anything: log-probs within " + spread);
+        }
+    }
+
+    /** A tiny model written with {@code seed}, opened twice: as a single-pass model and as a backend of {@code slots} slots. */
+    private record Fixture(WeightStore store, Qwen2 model, CpuBackend backend) implements AutoCloseable {
+        static Fixture open(TinyQwen2.Shape shape, long seed, int slots) throws Exception {
+            WeightStore store = WeightStore.open(TinyQwen2.write(models, shape, seed));
+            return new Fixture(store, TinyQwen2.open(store, shape), new CpuBackend(TinyQwen2.open(store, shape), slots, store));
+        }
+
+        @Override
+        public void close() {
+            model.close();
+            backend.close(); // closes the store too
         }
     }
 

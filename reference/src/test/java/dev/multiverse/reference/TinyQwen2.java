@@ -14,14 +14,16 @@ import java.util.Random;
 /**
  * Tiny random Qwen2 checkpoints written with {@link SafeTensorsWriter}: two layers, odd widths
  * (so every kernel runs its vector tails), weights large enough that attention is far from uniform.
+ * Public for the tests of other modules (the test-jar).
  */
-final class TinyQwen2 {
+public final class TinyQwen2 {
     private TinyQwen2() {}
 
-    static final int VOCAB = 97;
+    /** The vocabulary of the models of this module's tests. */
+    public static final int VOCAB = 97;
 
     /** The shape of a tiny model: heads/kvHeads, tied or not, stored as {@code dtype}. */
-    record Shape(int heads, int kvHeads, boolean tied, DType dtype) {
+    public record Shape(int heads, int kvHeads, boolean tied, DType dtype) {
         @Override
         public String toString() {
             return heads + "/" + kvHeads + (tied ? " tied " : " untied ") + dtype;
@@ -29,13 +31,25 @@ final class TinyQwen2 {
     }
 
     static ModelConfig config(Shape shape) {
-        return new ModelConfig(40, 56, 2, shape.heads(), shape.kvHeads(), 8, VOCAB, 1e-6f, 10_000.0, 4096,
-                shape.tied(), shape.dtype(), OptionalInt.empty(), new int[] {VOCAB - 1});
+        return config(shape, VOCAB);
     }
 
-    /** Writes a random model of {@code shape} into a fresh directory under {@code parent}. */
+    /** hidden 40, intermediate 56, 2 layers, head dim 8, rope theta 10^4. */
+    public static ModelConfig config(Shape shape, int vocab) {
+        return new ModelConfig(40, 56, 2, shape.heads(), shape.kvHeads(), 8, vocab, 1e-6f, 10_000.0, 4096,
+                shape.tied(), shape.dtype(), OptionalInt.empty(), new int[] {vocab - 1});
+    }
+
     static Path write(Path parent, Shape shape, long seed) {
-        ModelConfig c = config(shape);
+        return write(parent, shape, VOCAB, seed);
+    }
+
+    /**
+     * Writes a random model of {@code shape} and {@code vocab} tokens into a fresh directory under
+     * {@code parent}: model.safetensors and a Hugging Face config.json.
+     */
+    public static Path write(Path parent, Shape shape, int vocab, long seed) {
+        ModelConfig c = config(shape, vocab);
         Random random = new Random(seed);
         int d = c.hiddenSize(), m = c.intermediateSize(), qd = c.numHeads() * c.headDim(), kd = c.numKvHeads() * c.headDim();
         var writer = new SafeTensorsWriter();
@@ -61,6 +75,7 @@ final class TinyQwen2 {
         try {
             Path dir = Files.createTempDirectory(parent, "qwen2-");
             writer.write(dir.resolve("model.safetensors"));
+            Files.writeString(dir.resolve("config.json"), configJson(c));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -70,6 +85,22 @@ final class TinyQwen2 {
     /** Opens a tiny model as a {@link Qwen2} on two threads; close the store after the model. */
     static Qwen2 open(WeightStore store, Shape shape) throws Exception {
         return new Qwen2(Qwen2Weights.from(store, config(shape)), 2);
+    }
+
+    private static String configJson(ModelConfig c) {
+        String dtype = switch (c.dtype()) {
+            case F32 -> "float32";
+            case F16 -> "float16";
+            default -> "bfloat16";
+        };
+        return String.format(java.util.Locale.ROOT, """
+                {"model_type": "qwen2", "hidden_size": %d, "intermediate_size": %d, "num_hidden_layers": %d,
+                 "num_attention_heads": %d, "num_key_value_heads": %d, "head_dim": %d, "vocab_size": %d,
+                 "rms_norm_eps": %s, "rope_theta": %s, "max_position_embeddings": %d, "tie_word_embeddings": %b,
+                 "torch_dtype": "%s", "eos_token_id": %d}
+                """, c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(),
+                c.vocabSize(), Float.toString(c.rmsNormEps()), Double.toString(c.ropeTheta()), c.maxPositionEmbeddings(),
+                c.tieWordEmbeddings(), dtype, c.eosTokenIds()[0]);
     }
 
     private static float[] values(Random random, int n, double mean, double std) {

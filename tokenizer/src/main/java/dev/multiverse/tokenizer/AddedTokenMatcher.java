@@ -38,20 +38,14 @@ final class AddedTokenMatcher {
         empty = root.children.isEmpty();
     }
 
-    boolean isEmpty() {
-        return empty;
-    }
+    /** A run of plain text {@code [from, to)} when {@code token} is null, else an added token found there. */
+    record Segment(int from, int to, AddedToken token) {}
 
-    /** Receives the pieces of a text, in order: plain text runs and added tokens. */
-    interface Pieces {
-        void text(int from, int to);
-
-        void token(AddedToken token);
-    }
-
-    /** Cuts {@code text[0, length)} into plain runs and added tokens, handing them to {@code out} in order. */
-    void split(String text, Pieces out) {
+    /** Cuts {@code text} into plain runs and added tokens, in order; the segments cover the text. */
+    List<Segment> split(String text) {
         int length = text.length();
+        if (empty) return List.of(new Segment(0, length, null));
+        List<Segment> out = new java.util.ArrayList<>();
         int plainStart = 0; // Hugging Face's start_offset: end of the previous token match
         int i = 0;
         while (i < length) {
@@ -73,11 +67,12 @@ final class AddedTokenMatcher {
             if (token.singleWord() && (endsWithWordChar(text, start) || startsWithWordChar(text, stop))) continue;
             if (token.lstrip()) start = Math.max(whiteSpaceStartBefore(text, start), plainStart);
             if (token.rstrip()) stop = whiteSpaceEndAfter(text, stop);
-            if (plainStart < start) out.text(plainStart, start);
-            out.token(token);
+            if (plainStart < start) out.add(new Segment(plainStart, start, null));
+            out.add(new Segment(start, stop, token));
             plainStart = stop;
         }
-        if (plainStart < length || length == 0) out.text(plainStart, length);
+        if (plainStart < length) out.add(new Segment(plainStart, length, null));
+        return out;
     }
 
     private record Match(AddedToken token, int end) {}

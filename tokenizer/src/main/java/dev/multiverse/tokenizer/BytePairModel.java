@@ -1,7 +1,6 @@
 package dev.multiverse.tokenizer;
 
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Byte-level BPE over one pre-tokenized word: the word's UTF-8 bytes start as one symbol each, then
@@ -10,17 +9,30 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The symbols form a doubly linked list over arrays and the candidate merges sit in a binary
  * min-heap keyed by (rank, position); entries made stale by an earlier merge are skipped when
- * popped. Results are cached per word, as in Hugging Face; the model is thread-safe.
+ * popped. Results are cached per word, as in Hugging Face, in a direct-mapped table of immutable
+ * entries: a lookup allocates nothing, a collision evicts, and threads may share the table without
+ * locks (an entry's final fields make it safe to publish through a race).
  */
 final class BytePairModel {
-    private static final int CACHE_CAPACITY = 1 << 16;
+    private static final int CACHE_SLOTS = 1 << 16;
     private static final int MAX_CACHED_WORD = 64;
+
+    /** A word and its ids; immutable. */
+    private static final class CachedWord {
+        final String word;
+        final int[] ids;
+
+        CachedWord(String word, int[] ids) {
+            this.word = word;
+            this.ids = ids;
+        }
+    }
 
     private final int[] byteIds; // byteIds[b]: token id of the one-byte token for byte b
     private final MergeTable merges;
     private final Map<String, Integer> vocab; // only consulted when ignoreMerges
     private final boolean ignoreMerges;
-    private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
+    private final CachedWord[] cache = new CachedWord[CACHE_SLOTS];
 
     BytePairModel(int[] byteIds, MergeTable merges, Map<String, Integer> vocab, boolean ignoreMerges) {
         this.byteIds = byteIds;
@@ -40,14 +52,19 @@ final class BytePairModel {
             mergeWord(text, from, to, out, ws);
             return;
         }
-        String word = text.substring(from, to);
-        int[] ids = cache.get(word);
-        if (ids == null) {
-            IntList fresh = new IntList(to - from);
-            mergeWord(text, from, to, fresh, ws);
-            ids = fresh.toArray();
-            if (cache.size() < CACHE_CAPACITY) cache.put(word, ids);
+        int length = to - from;
+        int hash = 0;
+        for (int i = from; i < to; i++) hash = 31 * hash + text.charAt(i);
+        int slot = (hash ^ (hash >>> 16)) & (CACHE_SLOTS - 1);
+        CachedWord hit = cache[slot];
+        if (hit != null && hit.word.length() == length && hit.word.regionMatches(0, text, from, length)) {
+            out.addAll(hit.ids);
+            return;
         }
+        IntList fresh = new IntList(length);
+        mergeWord(text, from, to, fresh, ws);
+        int[] ids = fresh.toArray();
+        cache[slot] = new CachedWord(text.substring(from, to), ids);
         out.addAll(ids);
     }
 

@@ -25,23 +25,21 @@ final class ModelSectionReader {
     /**
      * @param settings   the model's fields other than vocab and merges
      * @param vocab      token text to id
-     * @param tokensById token text by id (null where no token has the id)
      * @param merges     the merges in rank order, each {left, right}; null when the field is absent
      */
-    record ModelSection(ObjectNode settings, Map<String, Integer> vocab, String[] tokensById, List<String[]> merges) {}
+    record ModelSection(ObjectNode settings, Map<String, Integer> vocab, List<String[]> merges) {}
 
     /** Reads the model object; the parser is at its START_OBJECT and is left at its END_OBJECT. */
     static ModelSection read(JsonParser p, ObjectMapper mapper) throws IOException, TokenizerFormatException {
         ObjectNode settings = mapper.createObjectNode();
         Map<String, Integer> vocab = null;
-        String[] byId = null;
         List<String[]> merges = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken value = p.nextToken();
             if (name.equals("vocab") && value == JsonToken.START_OBJECT) {
                 vocab = new HashMap<>(1 << 18);
-                byId = readVocab(p, vocab);
+                readVocab(p, vocab);
             } else if (name.equals("merges") && value == JsonToken.START_ARRAY) {
                 merges = readMerges(p);
             } else {
@@ -49,10 +47,10 @@ final class ModelSectionReader {
             }
         }
         if (vocab == null) throw new TokenizerFormatException("model.vocab", "missing or not an object");
-        return new ModelSection(settings, vocab, byId, merges);
+        return new ModelSection(settings, vocab, merges);
     }
 
-    private static String[] readVocab(JsonParser p, Map<String, Integer> vocab) throws IOException, TokenizerFormatException {
+    private static void readVocab(JsonParser p, Map<String, Integer> vocab) throws IOException, TokenizerFormatException {
         String[] byId = new String[1 << 10];
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String token = p.currentName();
@@ -66,14 +64,16 @@ final class ModelSectionReader {
             if (vocab.put(token, id) != null) throw new TokenizerFormatException(field, "the token appears twice");
             byId[id] = token;
         }
-        return byId;
     }
 
     private static List<String[]> readMerges(JsonParser p) throws IOException, TokenizerFormatException {
         List<String[]> merges = new ArrayList<>(1 << 18);
         JsonToken t;
+        JsonToken form = null; // Hugging Face takes all "left right" strings or all [left, right] pairs
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             String field = "model.merges[" + merges.size() + "]";
+            if (form == null) form = t;
+            if (t != form) throw new TokenizerFormatException(field, "mixes \"left right\" strings with [left, right] pairs");
             if (t == JsonToken.VALUE_STRING) {
                 String text = p.getText();
                 int space = text.indexOf(' ');

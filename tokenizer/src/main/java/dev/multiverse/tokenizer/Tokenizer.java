@@ -88,32 +88,17 @@ public final class Tokenizer {
     public int[] encode(String text) {
         IntList out = new IntList(text.length() / 3 + 8);
         BytePairModel.Workspace ws = new BytePairModel.Workspace();
-        rawMatcher.split(text, new AddedTokenMatcher.Pieces() {
-            @Override
-            public void text(int from, int to) {
-                String normalized = normalization.apply(from == 0 && to == text.length() ? text : text.substring(from, to));
-                if (normalizedMatcher.isEmpty()) {
-                    encodePieces(normalized, 0, normalized.length(), out, ws);
-                    return;
-                }
-                normalizedMatcher.split(normalized, new AddedTokenMatcher.Pieces() {
-                    @Override
-                    public void text(int from, int to) {
-                        encodePieces(normalized.substring(from, to), 0, to - from, out, ws);
-                    }
-
-                    @Override
-                    public void token(AddedToken token) {
-                        out.add(token.id());
-                    }
-                });
+        for (AddedTokenMatcher.Segment raw : rawMatcher.split(text)) {
+            if (raw.token() != null) {
+                out.add(raw.token().id());
+                continue;
             }
-
-            @Override
-            public void token(AddedToken token) {
-                out.add(token.id());
+            String normalized = normalization.apply(raw.to() - raw.from() == text.length() ? text : text.substring(raw.from(), raw.to()));
+            for (AddedTokenMatcher.Segment segment : normalizedMatcher.split(normalized)) {
+                if (segment.token() != null) out.add(segment.token().id());
+                else encodePieces(normalized, segment.from(), segment.to(), out, ws);
             }
-        });
+        }
         return out.toArray();
     }
 

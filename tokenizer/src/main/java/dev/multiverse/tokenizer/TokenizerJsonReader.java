@@ -62,7 +62,7 @@ final class TokenizerJsonReader {
         Map<String, Integer> vocab = model.vocab();
         int[] byteIds = byteIds(vocab);
         MergeTable merges = merges(model.merges(), vocab);
-        List<AddedToken> added = addedTokens(root.get("added_tokens"), vocab, model.tokensById());
+        List<AddedToken> added = addedTokens(root.get("added_tokens"), vocab);
         return new Tokenizer(normalization, vocab, new BytePairModel(byteIds, merges, vocab, ignoreMerges), added);
     }
 
@@ -158,11 +158,18 @@ final class TokenizerJsonReader {
         return id;
     }
 
-    private static List<AddedToken> addedTokens(JsonNode node, Map<String, Integer> vocab, String[] modelTokens)
+    /**
+     * The added tokens. Hugging Face does not take their ids from the file: it gives each token its
+     * id in model.vocab, or else the next id after model.vocab's size and the added ids so far. A
+     * file whose ids differ from that would be read differently there, so it is refused.
+     */
+    private static List<AddedToken> addedTokens(JsonNode node, Map<String, Integer> vocab)
             throws TokenizerFormatException {
         if (node == null || node.isNull()) return List.of();
         if (!node.isArray()) throw new TokenizerFormatException("added_tokens", "not an array");
         List<AddedToken> tokens = new ArrayList<>();
+        java.util.Set<String> contents = new java.util.HashSet<>();
+        int nextNewId = vocab.size();
         for (int i = 0; i < node.size(); i++) {
             JsonNode t = node.get(i);
             String field = "added_tokens[" + i + "]";
@@ -174,18 +181,27 @@ final class TokenizerJsonReader {
             if (content == null || !content.isTextual() || content.asText().isEmpty()) {
                 throw new TokenizerFormatException(field + ".content", "missing or empty");
             }
-            String model = id.asInt() < modelTokens.length ? modelTokens[id.asInt()] : null;
+            if (!contents.add(content.asText())) throw new TokenizerFormatException(field + ".content", content + " appears twice");
             Integer inModel = vocab.get(content.asText());
-            if ((model != null && !model.equals(content.asText())) || (inModel != null && inModel != id.asInt())) {
-                throw new TokenizerFormatException(field, "id " + id.asInt() + " and content " + content
-                        + " disagree with model.vocab");
+            int expected = inModel != null ? inModel : nextNewId;
+            if (id.asInt() != expected) {
+                throw new TokenizerFormatException(field + ".id", "is " + id.asInt() + " but Hugging Face would give "
+                        + content + " the id " + expected + " (its id in model.vocab, or else the next free id"
+                        + " after model.vocab's " + vocab.size() + " entries and the added tokens before it)");
             }
-            boolean special = t.path("special").asBoolean(false);
-            tokens.add(new AddedToken(id.asInt(), content.asText(), special,
-                    t.path("normalized").asBoolean(!special), t.path("lstrip").asBoolean(false),
-                    t.path("rstrip").asBoolean(false), t.path("single_word").asBoolean(false)));
+            if (inModel == null || inModel >= nextNewId) nextNewId = Math.max(nextNewId, expected + 1);
+            tokens.add(new AddedToken(id.asInt(), content.asText(), flag(t, "special", field),
+                    flag(t, "normalized", field), flag(t, "lstrip", field), flag(t, "rstrip", field),
+                    flag(t, "single_word", field)));
         }
         return List.copyOf(tokens);
+    }
+
+    /** One of an added token's flags, which Hugging Face requires to be present. */
+    private static boolean flag(JsonNode token, String name, String field) throws TokenizerFormatException {
+        JsonNode value = token.get(name);
+        if (value == null || !value.isBoolean()) throw new TokenizerFormatException(field + "." + name, "missing or not true/false");
+        return value.asBoolean();
     }
 
     private static void requireNull(JsonNode parent, String name) throws TokenizerFormatException {

@@ -86,6 +86,27 @@ class TokenizerApiTest {
         assertEquals("\uFFFD", stream.flush());
     }
 
+    /** Threads share the tokenizer (and its word cache) and still get the single-threaded ids. */
+    @Test
+    void concurrentEncodingGivesTheSameIds() throws Exception {
+        Tokenizer fresh = Tokenizer.load(Fixtures.resource());
+        String[] texts = new String[8];
+        int[][] expected = new int[texts.length][];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = Corpus.generate(100 + i, 20_000);
+            expected[i] = tokenizer.encode(texts[i]);
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<int[]>>();
+            for (int round = 0; round < 3; round++) {
+                for (String text : texts) results.add(pool.submit(() -> fresh.encode(text)));
+            }
+            for (int k = 0; k < results.size(); k++) {
+                assertArrayEquals(expected[k % texts.length], results.get(k).get(), "text " + (k % texts.length));
+            }
+        }
+    }
+
     @Test
     void emptyText() {
         assertArrayEquals(new int[0], tokenizer.encode(""));

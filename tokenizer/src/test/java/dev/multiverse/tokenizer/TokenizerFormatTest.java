@@ -29,28 +29,32 @@ class TokenizerFormatTest {
         return JSON.writeValueAsString(root);
     }
 
-    /** A small valid tokenizer.json: the 256 byte tokens, two merges, one added token. */
+    /** A small valid tokenizer.json: the 256 byte tokens, three merges, a token no merge reaches, one added token. */
     private static ObjectNode tiny() {
         ObjectNode root = JSON.createObjectNode();
         root.putNull("truncation");
         root.putNull("padding");
-        root.putArray("added_tokens").addObject().put("id", 259).put("content", "<Think>").put("special", true)
-                .put("normalized", false);
+        root.putArray("added_tokens").addObject().put("id", 260).put("content", "<Think>").put("special", true)
+                .put("normalized", false).put("lstrip", false).put("rstrip", false).put("single_word", false);
         root.putObject("normalizer").put("type", "NFC");
         ObjectNode pre = root.putObject("pre_tokenizer").put("type", "Sequence");
         ArrayNode steps = pre.putArray("pretokenizers");
         ObjectNode split = steps.addObject().put("type", "Split").put("behavior", "Isolated").put("invert", false);
         split.putObject("pattern").put("Regex", Qwen2PreTokenizer.PATTERN);
-        steps.addObject().put("type", "ByteLevel").put("add_prefix_space", false).put("use_regex", false);
-        root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", false);
-        ObjectNode model = root.putObject("model").put("type", "BPE");
+        steps.addObject().put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", false)
+                .put("use_regex", false);
+        root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", false)
+                .put("use_regex", false);
+        ObjectNode model = root.putObject("model").put("type", "BPE").putNull("dropout").putNull("unk_token")
+                .put("continuing_subword_prefix", "").put("end_of_word_suffix", "").put("fuse_unk", false)
+                .put("byte_fallback", false).put("ignore_merges", false);
         ObjectNode vocab = model.putObject("vocab");
         for (int b = 0; b < 256; b++) vocab.put(String.valueOf(ByteLevel.BYTE_TO_CHAR[b]), b);
-        vocab.put("Ġt", 256).put("he", 257).put("Ġthe", 258);
+        vocab.put("Ġt", 256).put("he", 257).put("Ġthe", 258).put("Ġzq", 259); // no merge makes "Ġzq"
         ArrayNode merges = model.putArray("merges");
         merges.addArray().add("Ġ").add("t");
-        merges.add("h e");
-        merges.add("Ġt he");
+        merges.addArray().add("h").add("e");
+        merges.addArray().add("Ġt").add("he");
         return root;
     }
 
@@ -63,8 +67,8 @@ class TokenizerFormatTest {
     @Test
     void tinyTokenizerWorks() throws Exception {
         Tokenizer t = load(JSON.writeValueAsString(tiny()));
-        assertArrayEquals(new int[] {258, 259, 't'}, t.encode(" the<Think>t"));
-        assertEquals(" the<Think>t", t.decode(new int[] {258, 259, 't'}));
+        assertArrayEquals(new int[] {258, 260, 't'}, t.encode(" the<Think>t"));
+        assertEquals(" the<Think>t", t.decode(new int[] {258, 260, 't'}));
     }
 
     private static Tokenizer load(String json) throws Exception {
@@ -93,11 +97,15 @@ class TokenizerFormatTest {
         assertRefused("model.merges[2]", tinyEdited(r -> ((ArrayNode) r.path("model").path("merges")).set(2,
                 JSON.createArrayNode().add("Ġ").add("notatoken"))));
         assertRefused("model.merges[1]", tinyEdited(r -> ((ArrayNode) r.path("model").path("merges")).set(1,
+                JSON.getNodeFactory().textNode("h e"))));
+        assertRefused("model.merges[0]", tinyEdited(r -> ((ArrayNode) r.path("model").path("merges")).set(0,
                 JSON.getNodeFactory().textNode("a b c"))));
         assertRefused("model.vocab", tinyEdited(r -> ((ObjectNode) r.path("model").path("vocab")).remove("Ġ")));
         assertRefused("model.vocab[\"he\"]", tinyEdited(r -> ((ObjectNode) r.path("model").path("vocab")).put("he", 256)));
         assertRefused("added_tokens[0].content", tinyEdited(r -> ((ObjectNode) r.path("added_tokens").get(0)).put("content", "")));
-        assertRefused("added_tokens[0]", tinyEdited(r -> ((ObjectNode) r.path("added_tokens").get(0)).put("id", 5)));
+        assertRefused("added_tokens[0].id", tinyEdited(r -> ((ObjectNode) r.path("added_tokens").get(0)).put("id", 5)));
+        assertRefused("added_tokens[0].id", tinyEdited(r -> ((ObjectNode) r.path("added_tokens").get(0)).put("id", 261)));
+        assertRefused("added_tokens[0].lstrip", tinyEdited(r -> ((ObjectNode) r.path("added_tokens").get(0)).remove("lstrip")));
     }
 
     @Test
@@ -110,6 +118,22 @@ class TokenizerFormatTest {
         }));
         String text = Corpus.generate(3, 20_000);
         assertArrayEquals(Fixtures.ours().encode(text), fromStrings.encode(text));
+    }
+
+    /** With {@code ignore_merges}, a word that is itself in the vocabulary becomes that one token. */
+    @Test
+    void ignoreMergesMatchesHuggingFace() throws Exception {
+        String[] texts = {" zq", "zq zq", " zqa", " the zq<Think> zq", "x zq\n zq  zq"};
+        for (boolean ignore : new boolean[] {false, true}) {
+            String json = tinyEdited(r -> ((ObjectNode) r.get("model")).put("ignore_merges", ignore));
+            Tokenizer ours = load(json);
+            var hf = Fixtures.hfFromJson(json);
+            for (String text : texts) {
+                assertEquals(java.util.Arrays.toString(hf.encode(text, false, false).getIds()),
+                        java.util.Arrays.toString(ours.encode(text)), "ignore_merges " + ignore + ": " + Mismatch.quote(text));
+            }
+            assertEquals(ignore ? 1 : 3, ours.encode(" zq").length);
+        }
     }
 
     /**

@@ -89,6 +89,26 @@ class EngineCommandsTest {
     }
 
     @Test
+    void replayLogprobsHaveTheMeaningOfScore() throws Exception {
+        Path text = tmp.resolve("two_blocks.txt");
+        Files.writeString(text, golden("two_blocks").get("text").asText());
+        Run replay = run("replay", "--model", model.toString(), "--text-file", text.toString(), "--json");
+        Run score = run("score", "--model", model.toString(), "--text-file", text.toString());
+        assertEquals(0, replay.exit(), replay.err());
+        assertEquals(0, score.exit(), score.err());
+        JsonNode r = JSON.readTree(replay.out()), s = JSON.readTree(score.out());
+        int compared = 0;
+        for (int j = 0; j < r.get("tokens").size(); j++) {
+            assertEquals(s.get("tokens").get(j).asInt(), r.get("tokens").get(j).asInt());
+            assertEquals(s.get("positions").get(j).asInt(), r.get("positions").get(j).asInt(), "position " + j);
+            if (r.get("logprobs").get(j).isNull()) continue;
+            assertEquals(s.get("logprobs").get(j).asDouble(), r.get("logprobs").get(j).asDouble(), 1e-4, "token " + j);
+            compared++;
+        }
+        assertTrue(compared > 100, "compared " + compared);
+    }
+
+    @Test
     void replayReportsATextTheEngineCannotFollow() throws Exception {
         Path text = tmp.resolve("bad.txt");
         // Two outlines but one path: the engine forks two children, the text has one.

@@ -36,6 +36,8 @@ public final class Sampler implements TokenChooser {
 
     @Override
     public int next(float[] logits, SequenceView sequence) {
+        // Padding ids of the model's vocabulary are never chosen.
+        if (sequence.choosableIds() < logits.length) logits = Arrays.copyOf(logits, sequence.choosableIds());
         float[] scores = params.repetitionPenalty() == 1 ? logits : penalised(logits, sequence);
         if (params.isGreedy()) return LogProbs.argmax(scores);
         return draw(probabilities(scores));

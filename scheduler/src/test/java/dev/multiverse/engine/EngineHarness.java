@@ -1,10 +1,10 @@
 package dev.multiverse.engine;
 
-import dev.multiverse.reference.LogProbs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiverse.reference.LogProbs;
 import java.time.Duration;
 
 /** Runs scripted texts through an engine over {@link FakeBackend} and checks them against the single pass. */

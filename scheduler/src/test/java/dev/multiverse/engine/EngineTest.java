@@ -1,10 +1,10 @@
 package dev.multiverse.engine;
 
-import dev.multiverse.reference.LogProbs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiverse.reference.LogProbs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

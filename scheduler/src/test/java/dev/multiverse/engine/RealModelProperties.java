@@ -1,11 +1,11 @@
 package dev.multiverse.engine;
 
-import dev.multiverse.reference.LogProbs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiverse.layout.Layout;
+import dev.multiverse.reference.LogProbs;
 import java.nio.file.Files;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -52,6 +52,22 @@ class RealModelProperties {
             assertEquals(LogProbs.logProb(rows[pred], r.tokens()[j]), r.logprobs()[j], 1e-4,
                     "log-prob of token " + j);
         }
+        assertEquals(0, engine.pool().usedSlots());
+    }
+
+    @Property(tries = 6)
+    void budgetCutTreesScoreLikeTheSinglePass(@ForAll long seed, @ForAll @IntRange(min = 20, max = 120) int maxTokens,
+                                              @ForAll @IntRange(min = 20, max = 300) int maxTotal) {
+        var text = TaggedText.generate(seed, 2);
+        var engine = new Engine(qwen.backend(4096), EngineHarness.VOCAB, EngineConfig.defaults());
+        var budgets = EngineHarness.roomy().withMaxTokens(maxTokens).withMaxTotalTokens(maxTotal);
+        GenerationResult r = engine.generate(EngineHarness.replay(text, budgets));
+        var oracle = new TreeOracle(r.pathKeys());
+        assertArrayEquals(oracle.positions, r.positions());
+        float[][] rows = singlePass(r, oracle);
+        for (int j = r.promptLength(); j < r.tokens().length; j++)
+            assertEquals(LogProbs.logProb(rows[oracle.predecessor(j)], r.tokens()[j]), r.logprobs()[j], 1e-4, "token " + j);
+        assertTrue(r.stats().totalTokens() <= maxTotal);
         assertEquals(0, engine.pool().usedSlots());
     }
 

@@ -1,11 +1,11 @@
 package dev.multiverse.engine;
 
-import dev.multiverse.reference.LogProbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiverse.reference.LogProbs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

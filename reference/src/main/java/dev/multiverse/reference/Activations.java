@@ -8,6 +8,7 @@ final class Activations {
     private final int hidden, qDim, kvDim, inter, half, vocab, threads;
     private int rows = -1;
     private int keys = -1;
+    private int logitRows = -1;
 
     float[] x;      // [n][hidden]  the residual stream
     float[] xn;     // [n][hidden]  normalised input of a block
@@ -20,7 +21,7 @@ final class Activations {
     float[] up;     // [n][intermediate]
     float[] cos;    // [n][headDim/2]
     float[] sin;    // [n][headDim/2]
-    float[] logits; // [n][vocab]
+    float[] logits; // [logit rows][vocab]
     float[][] scores; // [threads][longest slot list]
 
     Activations(int hidden, int qDim, int kvDim, int inter, int headDim, int vocab, int threads) {
@@ -33,8 +34,11 @@ final class Activations {
         this.threads = threads;
     }
 
-    /** Makes room for a step of {@code n} rows whose longest slot list has {@code longestKeys} slots. */
-    void reserve(int n, int longestKeys) {
+    /**
+     * Makes room for a step of {@code n} rows whose longest slot list has {@code longestKeys} slots
+     * and which returns the logits of {@code logitRows} rows.
+     */
+    void reserve(int n, int longestKeys, int logitRows) {
         if (n > rows) {
             rows = n;
             x = new float[n * hidden];
@@ -48,7 +52,10 @@ final class Activations {
             up = new float[n * inter];
             cos = new float[n * half];
             sin = new float[n * half];
-            logits = new float[Math.multiplyExact(n, vocab)];
+        }
+        if (logitRows > this.logitRows) {
+            this.logitRows = logitRows;
+            logits = new float[Math.multiplyExact(logitRows, vocab)];
         }
         if (longestKeys > keys) {
             keys = longestKeys;

@@ -36,36 +36,60 @@ public final class MatMul {
     /** Blocks of weight rows per chunk handed to a thread. */
     private static final int GRAIN = 4;
 
+    /** One product of a fused {@link #matmul(ThreadTeam, float[], int, Product...)}: out = x·wᵀ + bias. */
+    public record Product(Matrix w, Matrix bias, float[] out) {}
+
     /**
      * {@code out[b][r] = bias[r] + Σ_k w[r][k] · x[b][k]} for {@code b < batch}, {@code r < w.rows}.
      * Shapes: w [rows][cols], bias [1][rows] or null, x [batch][cols], out [batch][rows] (flat,
      * row-major).
      */
     public static void matmul(ThreadTeam team, Matrix w, Matrix bias, float[] x, int batch, float[] out) {
-        int rows = w.rows(), cols = w.cols();
-        if (bias != null && bias.size() != rows)
-            throw new IllegalArgumentException("bias of " + bias.size() + " for " + rows + " rows");
-        if (x.length < (long) batch * cols || out.length < (long) batch * rows)
-            throw new IllegalArgumentException("buffers too small for batch " + batch + " of " + w);
-        int blocks = (rows + BLOCK - 1) / BLOCK;
-        team.forRange(blocks, GRAIN, (worker, from, to) -> {
-            // [BLOCK][cols] widened weight rows, then BLOCK·BLOCK partial sums
-            float[] scratch = team.scratch(worker, BLOCK * cols + BLOCK * BLOCK);
+        matmul(team, x, batch, new Product(w, bias, out));
+    }
+
+    /**
+     * Several products of the same input in one parallel loop (q, k and v; gate and up): one
+     * hand-off between threads instead of one per product.
+     */
+    public static void matmul(ThreadTeam team, float[] x, int batch, Product... products) {
+        int[] firstBlock = new int[products.length + 1];
+        for (int p = 0; p < products.length; p++) {
+            Matrix w = products[p].w();
+            if (products[p].bias() != null && products[p].bias().size() != w.rows())
+                throw new IllegalArgumentException("bias of " + products[p].bias().size() + " for " + w.rows() + " rows");
+            if (x.length < (long) batch * w.cols() || products[p].out().length < (long) batch * w.rows())
+                throw new IllegalArgumentException("buffers too small for batch " + batch + " of " + w);
+            firstBlock[p + 1] = firstBlock[p] + (w.rows() + BLOCK - 1) / BLOCK;
+        }
+        team.forRange(firstBlock[products.length], GRAIN, (worker, from, to) -> {
             for (int block = from; block < to; block++) {
-                int r0 = block * BLOCK, nr = Math.min(BLOCK, rows - r0);
-                // A short last block repeats its last row; the repeats are computed, never written.
-                for (int i = 0; i < BLOCK; i++) widenRow(w, r0 + Math.min(i, nr - 1), scratch, i * cols);
-                int b = 0;
-                for (; b + BLOCK <= batch; b += BLOCK) block4x4(scratch, cols, x, b, out, rows, r0, nr);
-                for (; b < batch; b++) block4x1(scratch, cols, x, b, out, rows, r0, nr);
-                if (bias != null) {
-                    for (int i = 0; i < nr; i++) {
-                        float br = bias.get(r0 + i);
-                        for (int j = 0; j < batch; j++) out[j * rows + r0 + i] += br;
-                    }
-                }
+                int p = 0;
+                while (block >= firstBlock[p + 1]) p++;
+                Product product = products[p];
+                // [BLOCK][cols] widened weight rows, then BLOCK·BLOCK partial sums
+                float[] scratch = team.scratch(worker, BLOCK * product.w().cols() + BLOCK * BLOCK);
+                rowBlock(product, x, batch, (block - firstBlock[p]) * BLOCK, scratch);
             }
         });
+    }
+
+    /** Rows {@code r0 .. r0+3} of one product, for every activation row. */
+    private static void rowBlock(Product product, float[] x, int batch, int r0, float[] scratch) {
+        Matrix w = product.w();
+        int rows = w.rows(), cols = w.cols(), nr = Math.min(BLOCK, rows - r0);
+        float[] out = product.out();
+        // A short last block repeats its last row; the repeats are computed, never written.
+        for (int i = 0; i < BLOCK; i++) widenRow(w, r0 + Math.min(i, nr - 1), scratch, i * cols);
+        int b = 0;
+        for (; b + BLOCK <= batch; b += BLOCK) block4x4(scratch, cols, x, b, out, rows, r0, nr);
+        for (; b < batch; b++) block4x1(scratch, cols, x, b, out, rows, r0, nr);
+        if (product.bias() != null) {
+            for (int i = 0; i < nr; i++) {
+                float br = product.bias().get(r0 + i);
+                for (int j = 0; j < batch; j++) out[j * rows + r0 + i] += br;
+            }
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.multiverse.reference;
 
 import dev.multiverse.model.AttentionMask;
+import dev.multiverse.reference.MatMul.Product;
 import dev.multiverse.weights.ModelConfig;
 
 /**
@@ -56,16 +57,15 @@ public final class Qwen2 implements AutoCloseable {
         int n = rows.size(), hidden = config.hiddenSize(), heads = config.numHeads(), kvHeads = config.numKvHeads();
         int headDim = config.headDim();
         float eps = config.rmsNormEps();
-        act.reserve(n, rows.longestKeyList());
+        act.reserve(n, rows.longestKeyList(), rows.logitRows().length);
         for (int r = 0; r < n; r++) weights.embedTokens().copyRow(rows.tokens()[r], act.x, r * hidden);
         Kernels.ropeAngles(rows.positions(), n, headDim, (float) config.ropeTheta(), act.cos, act.sin);
         for (int l = 0; l < config.numLayers(); l++) {
             LayerWeights w = weights.layers().get(l);
             // Attention block: x += o(attend(rope(q(norm(x))), rope(k(norm(x))), v(norm(x))))
             Kernels.rmsNorm(act.x, w.inputNorm(), eps, n, act.xn);
-            MatMul.matmul(team, w.q(), w.qBias(), act.xn, n, act.q);
-            MatMul.matmul(team, w.k(), w.kBias(), act.xn, n, act.k);
-            MatMul.matmul(team, w.v(), w.vBias(), act.xn, n, act.v);
+            MatMul.matmul(team, act.xn, n,
+                    new Product(w.q(), w.qBias(), act.q), new Product(w.k(), w.kBias(), act.k), new Product(w.v(), w.vBias(), act.v));
             Kernels.rope(act.q, n, heads, headDim, act.cos, act.sin);
             Kernels.rope(act.k, n, kvHeads, headDim, act.cos, act.sin);
             kv.write(l, rows.writeSlots(), n, act.k, act.v);
@@ -75,8 +75,7 @@ public final class Qwen2 implements AutoCloseable {
             Kernels.add(act.x, act.delta, n * hidden);
             // MLP block: x += down(silu(gate(norm(x))) · up(norm(x)))
             Kernels.rmsNorm(act.x, w.postAttentionNorm(), eps, n, act.xn);
-            MatMul.matmul(team, w.gate(), null, act.xn, n, act.gate);
-            MatMul.matmul(team, w.up(), null, act.xn, n, act.up);
+            MatMul.matmul(team, act.xn, n, new Product(w.gate(), null, act.gate), new Product(w.up(), null, act.up));
             Kernels.swiglu(act.gate, act.up, n * config.intermediateSize());
             MatMul.matmul(team, w.down(), null, act.gate, n, act.delta);
             Kernels.add(act.x, act.delta, n * hidden);

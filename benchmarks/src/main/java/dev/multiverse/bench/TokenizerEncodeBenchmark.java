@@ -41,7 +41,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar TokenizerEncode -f 1 -wi 2 -i 3} (JMH
  * prints operations per second; multiply by the corpus size printed at setup), or for MB/s and
  * the ratio: {@code java -cp benchmarks/target/benchmarks.jar dev.multiverse.bench.TokenizerEncodeBenchmark
- * -f 1 -wi 2 -i 3}. Paths default to {@code ../shared/...} beside the repository root.
+ * -f 1 -wi 2 -i 3}. Paths default to {@code ../shared/...} beside the repository root. On a
+ * machine shared with other work, {@link TokenizerCpuTime} gives the same comparison in CPU time.
+ *
+ * <p>The baseline is DJL's {@code encode(text, false, false)}, which also builds DJL's Encoding
+ * (ids, tokens, type ids, masks, character spans): the whole path a Java program gets from DJL.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

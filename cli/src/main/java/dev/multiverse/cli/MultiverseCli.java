@@ -36,7 +36,9 @@ public final class MultiverseCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        // Text files in, text out: stdout is UTF-8 whatever the locale (under LANG=C Java would write '?').
+        var out = new java.io.PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true);
+        System.exit(commandLine().setOut(out).execute(args));
     }
 
     /** The configured command line; tests call {@code execute} on it instead of {@link #main}. */

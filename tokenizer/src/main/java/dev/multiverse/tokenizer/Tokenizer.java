@@ -150,11 +150,16 @@ public final class Tokenizer {
 
     /** The bytes of one token; {@code index} is its place in the caller's sequence, for the error message. */
     byte[] bytesOf(int id, int index) {
-        if (id < 0 || id >= tokenBytes.length || tokenBytes[id] == null) {
-            throw new IllegalArgumentException("token index " + index + ": id " + id + " is not in the vocabulary"
-                    + " (ids are 0.." + (tokenBytes.length - 1) + ")");
-        }
+        if (!isToken(id)) throw new IllegalArgumentException("token index " + index + ": " + notAToken(id));
         return tokenBytes[id];
+    }
+
+    private boolean isToken(int id) {
+        return id >= 0 && id < tokenBytes.length && tokenBytes[id] != null;
+    }
+
+    private String notAToken(int id) {
+        return "id " + id + " is not in the vocabulary (ids are 0.." + (tokenBytes.length - 1) + ")";
     }
 
     /** The id of the token written {@code tokenText} (an added token's content, or a vocabulary entry such as "Ġthe"). */
@@ -172,7 +177,7 @@ public final class Tokenizer {
      * @throws IllegalArgumentException when no token has this id
      */
     public String tokenText(int id) {
-        bytesOf(id, 0);
+        if (!isToken(id)) throw new IllegalArgumentException(notAToken(id));
         return tokenTexts[id];
     }
 

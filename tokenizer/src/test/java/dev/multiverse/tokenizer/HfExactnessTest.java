@@ -32,6 +32,25 @@ class HfExactnessTest {
         for (int i = 0; i < Corpus.FRAGMENTS.size(); i++) Mismatch.assertSameIds("fragment " + i, Corpus.FRAGMENTS.get(i));
     }
 
+    /** Long runs of one class: whole-word BPE over thousands of bytes, long white space, no separators. */
+    @Test
+    void longRuns() {
+        String[] runs = {"a", " ", "\n", " \n", "\t", "9", "中", "😀", "\u0301", "ab", "'s", "<Think>", "!"};
+        for (String run : runs) {
+            String text = run.repeat(20_000 / run.length());
+            Mismatch.assertSameIds("run of " + Mismatch.quote(run), text);
+            Mismatch.assertSameIds("run of " + Mismatch.quote(run) + " between words", "x " + text + " y");
+        }
+    }
+
+    /** A megabyte-long word takes seconds at most: the merge loop is a heap, not a quadratic scan. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void megabyteWord() {
+        assertTrue(Fixtures.ours().encode("q".repeat(1_000_000)).length > 0);
+        assertTrue(Fixtures.ours().encode("中文".repeat(300_000)).length > 0);
+    }
+
     @Test
     void allMultiverseTraces() throws IOException {
         List<Path> traces;

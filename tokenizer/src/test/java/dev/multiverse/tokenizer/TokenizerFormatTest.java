@@ -169,6 +169,7 @@ class TokenizerFormatTest {
             long[] expected = hf.encode(text, false, false).getIds();
             int[] actual = ours.encode(text);
             assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(actual), Mismatch.quote(text));
+            assertEquals(Mismatch.quote(hf.decode(expected, false)), Mismatch.quote(ours.decode(actual)), "decoding " + Mismatch.quote(text));
         }
     }
 }

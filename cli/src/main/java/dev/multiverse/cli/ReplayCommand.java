@@ -58,7 +58,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (tokens.length == 0) throw new BadInputException(textFile + ": the text is empty");
         var config = dev.multiverse.engine.EngineConfig.defaults().withMaxForkDepth(sequential ? 0 : 64);
         GenerationResult r;
-        try (var loaded = model.open(tokenizer, tokens.length)) {
+        try (var loaded = model.open(tokenizer, tokens.length + 1)) {
             var engine = new Engine(loaded.backend(), loaded.vocabulary(), config);
             var request = Replay.request(tokens, loaded.vocabulary());
             r = engine.generate(request);

@@ -89,6 +89,26 @@ class EngineCommandsTest {
     }
 
     @Test
+    void replayLogprobsHaveTheMeaningOfScore() throws Exception {
+        Path text = tmp.resolve("two_blocks.txt");
+        Files.writeString(text, golden("two_blocks").get("text").asText());
+        Run replay = run("replay", "--model", model.toString(), "--text-file", text.toString(), "--json");
+        Run score = run("score", "--model", model.toString(), "--text-file", text.toString());
+        assertEquals(0, replay.exit(), replay.err());
+        assertEquals(0, score.exit(), score.err());
+        JsonNode r = JSON.readTree(replay.out()), s = JSON.readTree(score.out());
+        int compared = 0;
+        for (int j = 0; j < r.get("tokens").size(); j++) {
+            assertEquals(s.get("tokens").get(j).asInt(), r.get("tokens").get(j).asInt());
+            assertEquals(s.get("positions").get(j).asInt(), r.get("positions").get(j).asInt(), "position " + j);
+            if (r.get("logprobs").get(j).isNull()) continue;
+            assertEquals(s.get("logprobs").get(j).asDouble(), r.get("logprobs").get(j).asDouble(), 1e-4, "token " + j);
+            compared++;
+        }
+        assertTrue(compared > 100, "compared " + compared);
+    }
+
+    @Test
     void replayReportsATextTheEngineCannotFollow() throws Exception {
         Path text = tmp.resolve("bad.txt");
         // Two outlines but one path: the engine forks two children, the text has one.
@@ -130,6 +150,35 @@ class EngineCommandsTest {
         assertTrue(rows.get(0).contains("[/0:1]") && rows.get(0).contains("[/0:2]"), rows.get(0));
         assertTrue(String.join("\n", rows).contains("1: first line"));
         assertTrue(String.join("\n", rows).contains("2: other"));
+    }
+
+    @Test
+    void streamedViewsPrintTheMergedTextAndThePanelDrawsPaths() throws Exception {
+        var tokenizer = dev.multiverse.tokenizer.Tokenizer.load(model.resolve("tokenizer.json"));
+        var plain = new StringBuilder();
+        var texts = new PathTexts(tokenizer, plain::append);
+        var panelOut = new StringWriter();
+        var panel = new PathPanel(tokenizer, new PrintWriter(panelOut), 80);
+        for (var view : List.<dev.multiverse.engine.EngineListener>of(texts, panel)) {
+            var sample = dev.multiverse.engine.TokenEntry.Origin.SAMPLED;
+            for (int t : tokenizer.encode("so</Goal>\n")) view.onToken(1, "", t, sample);
+            view.onFork(1, "", List.of("/0:1", "/0:2"), List.of("1", "2"));
+            int[] one = tokenizer.encode("<Path>\n1: a</Path>\n");
+            int[] two = tokenizer.encode("<Path>\n2: bb</Path>\n");
+            for (int i = 0; i < Math.max(one.length, two.length); i++) {
+                if (i < one.length) view.onToken(1, "/0:1", one[i], sample);
+                if (i < two.length) view.onToken(1, "/0:2", two[i], sample);
+            }
+            view.onJoin(1, "");
+            for (int t : tokenizer.encode("<Conclusion>\nc")) view.onToken(1, "", t, sample);
+            view.onFinish(1, null);
+        }
+        String merged = "so</Goal>\n<Path>\n1: a</Path>\n<Path>\n2: bb</Path>\n<Conclusion>\nc";
+        assertEquals(merged, plain.toString());
+        String drawn = panelOut.toString();
+        assertTrue(drawn.contains("[1]") && drawn.contains("[2]"), "the panel showed both paths");
+        assertTrue(drawn.contains("\033[J"), "the panel was erased at the join");
+        assertTrue(drawn.endsWith("<Path>\n1: a</Path>\n<Path>\n2: bb</Path>\n<Conclusion>\nc"), drawn);
     }
 
     private static String[] concat(String[] a, String... b) {

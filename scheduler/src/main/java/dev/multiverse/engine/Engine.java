@@ -44,7 +44,8 @@ public final class Engine {
     /** Queues a request; the next {@link #step()} admits it when the pool allows. */
     public RequestHandle submit(Request request) {
         var handle = new RequestHandle(nextId.getAndIncrement());
-        submitted.add(new RequestState(request, handle, System.nanoTime()));
+        int choosable = Math.min(tree.vocabularySize, tree.vocabulary.size());
+        submitted.add(new RequestState(request, handle, System.nanoTime(), choosable));
         return handle;
     }
 
@@ -127,7 +128,7 @@ public final class Engine {
         for (int r = 0; r < rows; r++) {
             TokenEntry e = seq.entries.get(from + r);
             positions[r] = e.position();
-            if (r > 0 && e.origin() != TokenEntry.Origin.PROMPT && Double.isNaN(e.logprob())) allLogits = true;
+            if (r > 0 && e.origin() != TokenEntry.Origin.PROMPT && Double.isNaN(e.logprob())) allLogits = tree.config.scoreTokens();
         }
         return new SequenceStep(tokens, positions, seq.slots(from, to), seq.slots(0, from), allLogits);
     }

@@ -109,7 +109,7 @@ final class ForkJoin {
             for (int i = child.ownStart; i < child.entries.size(); i++) {
                 TokenEntry e = child.entries.get(i);
                 tree.pool.retain(e.slot());
-                parent.entries.add(e);
+                parent.add(e);
                 largest = Math.max(largest, e.position());
             }
             allComputed &= child.uncomputed() == 0;
@@ -161,7 +161,7 @@ final class ForkJoin {
         while (seq.entries.size() > Math.max(seq.ownStart, seq.computed)) {
             TokenEntry last = seq.last();
             if (!Double.isNaN(last.logprob()) || last.origin() == TokenEntry.Origin.PROMPT) break;
-            seq.entries.remove(seq.entries.size() - 1);
+            seq.removeLast();
             tree.pool.release(last.slot());
             seq.request.generated--;
             seq.nextPosition--;

@@ -30,14 +30,15 @@ public final class Replay {
 
     /**
      * The request that replays {@code tokens}: budgets that never cut it (every generated token
-     * fits, and it needs exactly {@code tokens.length} KV slots), and no deadline to speak of.
+     * fits, with one to spare so the text's end, not a budget, ends it; it reserves {@code
+     * tokens.length + 1} KV slots), and no deadline to speak of.
      *
      * @throws IllegalArgumentException if the text has fewer than two tokens
      */
     public static Request request(int[] tokens, EngineVocabulary vocabulary) {
         if (tokens.length < 2) throw new IllegalArgumentException("nothing to replay: the text has " + tokens.length + " token(s)");
         int prompt = Math.min(promptLength(tokens, vocabulary), tokens.length - 1);
-        var budgets = new Budgets(tokens.length, tokens.length - prompt, Integer.MAX_VALUE, java.time.Duration.ofDays(1));
+        var budgets = new Budgets(tokens.length + 1, tokens.length - prompt + 1, Integer.MAX_VALUE, java.time.Duration.ofDays(1));
         return Request.scripted(Arrays.copyOf(tokens, prompt), TextFollower.of(tokens, prompt, vocabulary), budgets);
     }
 }

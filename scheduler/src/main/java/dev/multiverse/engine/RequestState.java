@@ -11,6 +11,8 @@ final class RequestState {
     final int promptLength;
     /** The largest position a generated token may take: {@code promptLength + maxTokens - 1}. */
     final int maxPosition;
+    /** Ids below this may be chosen: the smaller of the model's and the tokenizer's vocabularies. */
+    final int choosableIds;
     /** Every sequence of the tree, in creation order (the order they enter a batch). */
     final List<Sequence> sequences = new ArrayList<>();
     long admittedNanos;
@@ -22,7 +24,8 @@ final class RequestState {
     EndReason stopping;
     boolean finished;
 
-    RequestState(Request request, RequestHandle handle, long submittedNanos) {
+    RequestState(Request request, RequestHandle handle, long submittedNanos, int choosableIds) {
+        this.choosableIds = choosableIds;
         this.request = request;
         this.handle = handle;
         long timeout = request.budgets().timeout().toNanos();

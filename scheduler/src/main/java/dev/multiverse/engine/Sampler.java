@@ -1,5 +1,6 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.reference.LogProbs;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -35,16 +36,11 @@ public final class Sampler implements TokenChooser {
 
     @Override
     public int next(float[] logits, SequenceView sequence) {
+        // Padding ids of the model's vocabulary are never chosen.
+        if (sequence.choosableIds() < logits.length) logits = Arrays.copyOf(logits, sequence.choosableIds());
         float[] scores = params.repetitionPenalty() == 1 ? logits : penalised(logits, sequence);
-        if (params.isGreedy()) return argmax(scores);
+        if (params.isGreedy()) return LogProbs.argmax(scores);
         return draw(probabilities(scores));
-    }
-
-    /** The lowest id among the largest scores. */
-    static int argmax(float[] scores) {
-        int best = 0;
-        for (int v = 1; v < scores.length; v++) if (scores[v] > scores[best]) best = v;
-        return best;
     }
 
     private float[] penalised(float[] logits, SequenceView sequence) {

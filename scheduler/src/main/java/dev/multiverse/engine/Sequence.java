@@ -54,6 +54,8 @@ final class Sequence implements TokenChooser.SequenceView {
     int blocksForked;
     /** Whether a Conclusion the engine or the model opened is still open. */
     boolean conclusionOpen;
+    /** The slot of each entry, in order (a copy kept for building steps without walking the list). */
+    private int[] slotIds;
     /** Whether this sequence gave back its hold on its slots. */
     boolean released;
 
@@ -70,6 +72,8 @@ final class Sequence implements TokenChooser.SequenceView {
         this.nextPosition = nextPosition;
         this.chooser = chooser;
         this.trace = new SequenceTrace(outlineId, pathKey, depth);
+        this.slotIds = new int[Math.max(16, entries.size() * 2)];
+        for (int i = 0; i < entries.size(); i++) slotIds[i] = entries.get(i).slot();
     }
 
     /** The root sequence of a request, with no entries yet. */
@@ -125,6 +129,11 @@ final class Sequence implements TokenChooser.SequenceView {
         return entries.get(index).token();
     }
 
+    @Override
+    public int choosableIds() {
+        return request.choosableIds;
+    }
+
     /** The tokens {@code entries[from, to)}. */
     int[] tokens(int from, int to) {
         int[] out = new int[to - from];
@@ -134,8 +143,18 @@ final class Sequence implements TokenChooser.SequenceView {
 
     /** The slots of {@code entries[from, to)}. */
     int[] slots(int from, int to) {
-        int[] out = new int[to - from];
-        for (int i = from; i < to; i++) out[i - from] = entries.get(i).slot();
-        return out;
+        return java.util.Arrays.copyOfRange(slotIds, from, to);
+    }
+
+    /** Adds {@code entry} at the end of the list. */
+    void add(TokenEntry entry) {
+        if (entries.size() == slotIds.length) slotIds = java.util.Arrays.copyOf(slotIds, slotIds.length * 2);
+        slotIds[entries.size()] = entry.slot();
+        entries.add(entry);
+    }
+
+    /** Removes and returns the last entry. */
+    TokenEntry removeLast() {
+        return entries.remove(entries.size() - 1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.reference.LogProbs;
 import dev.multiverse.tokenizer.MultiverseTags;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,10 +42,10 @@ final class TagMachine {
         boolean all = logits.length == rows;
         for (int r = 0; r < rows; r++) {
             TokenEntry e = seq.entries.get(from + r);
-            if (e.origin() == TokenEntry.Origin.PROMPT || !Double.isNaN(e.logprob())) continue;
+            if (!tree.config.scoreTokens() || e.origin() == TokenEntry.Origin.PROMPT || !Double.isNaN(e.logprob())) continue;
             float[] before = r == 0 ? seq.nextLogits : (all ? logits[r - 1] : null);
             if (before == null) throw new IllegalStateException("no logits to score token " + (from + r) + " of " + seq.pathKey);
-            e.setLogprob(LogProbs.of(before, e.token()));
+            e.setLogprob(LogProbs.logProb(before, e.token()));
         }
         seq.computed += rows;
         seq.nextLogits = logits[logits.length - 1];
@@ -64,15 +65,12 @@ final class TagMachine {
             forkJoin.endForBudget(seq, broken);
             return;
         }
-        float[] logits = seq.nextLogits;
-        // The model's vocabulary may be padded beyond the tokenizer's: those ids are never chosen.
-        if (tree.vocabulary.size() < logits.length) logits = java.util.Arrays.copyOf(logits, tree.vocabulary.size());
-        int token = seq.chooser.next(logits, seq);
+        int token = seq.chooser.next(seq.nextLogits, seq);
         if (token == TokenChooser.END) {
             forkJoin.finish(seq, EndReason.END_OF_SCRIPT);
             return;
         }
-        int limit = Math.min(tree.vocabularySize, tree.vocabulary.size());
+        int limit = seq.choosableIds();
         if (token < 0 || token >= limit)
             throw new IllegalStateException("the chooser of " + describe(seq) + " returned token " + token
                     + " outside the vocabulary of " + limit);

@@ -17,7 +17,7 @@ public interface TokenChooser {
     /**
      * The next token after the sequence's last one.
      *
-     * @param logits the model's logits for the next token, {@code [vocab]}; read only
+     * @param logits the model's logits for the next token, {@code [model vocab]}; read only
      * @param sequence the tokens the sequence sees, for penalties
      * @return a token id, or {@link #END}
      */
@@ -43,5 +43,11 @@ public interface TokenChooser {
         int size();
 
         int token(int index);
+
+        /**
+         * How many ids may be chosen: the tokenizer's vocabulary, which a model may pad (ids at or
+         * beyond it have logits but no text).
+         */
+        int choosableIds();
     }
 }

@@ -1,5 +1,7 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.reference.LogProbs;
+
 /**
  * What every operation on a request tree shares: the slot pool, the vocabulary, the configuration
  * and the engine's clock; and the two edits everything else is made of, appending a token and
@@ -35,10 +37,11 @@ final class TreeContext {
      * computes its predecessor fills it in.
      */
     TokenEntry append(Sequence seq, int token, TokenEntry.Origin origin) {
-        double logprob = seq.uncomputed() == 0 && seq.nextLogits != null && origin != TokenEntry.Origin.PROMPT
-                ? LogProbs.of(seq.nextLogits, token) : Double.NaN;
+        double logprob = config.scoreTokens() && seq.uncomputed() == 0 && seq.nextLogits != null
+                && origin != TokenEntry.Origin.PROMPT
+                ? LogProbs.logProb(seq.nextLogits, token) : Double.NaN;
         var entry = new TokenEntry(token, seq.nextPosition++, pool.allocate(), origin, seq.pathKey, logprob);
-        seq.entries.add(entry);
+        seq.add(entry);
         seq.trace.appended(token, entry.position());
         if (origin != TokenEntry.Origin.PROMPT) seq.request.generated++;
         seq.request.request.listener().onToken(seq.request.id(), seq.pathKey, token, origin);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiverse.reference.LogProbs;
 import java.time.Duration;
 
 /** Runs scripted texts through an engine over {@link FakeBackend} and checks them against the single pass. */
@@ -53,7 +54,7 @@ final class EngineHarness {
         float[][] rows = backend.singlePass(result.tokens(), oracle.positions, oracle::visible);
         for (int j = result.promptLength(); j < result.tokens().length; j++) {
             int pred = oracle.predecessor(j);
-            double expected = LogProbs.of(rows[pred], result.tokens()[j]);
+            double expected = LogProbs.logProb(rows[pred], result.tokens()[j]);
             assertEquals(expected, result.logprobs()[j], 1e-9, "log-prob of token " + j);
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiverse.reference.LogProbs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,7 @@ class EngineTest {
             int sampled = 0;
             for (int j = result.promptLength(); j < result.tokens().length; j++) {
                 if (!isSampledAfterPrefix(result, j)) continue;
-                assertEquals(Sampler.argmax(rows[oracle.predecessor(j)]), result.tokens()[j], "token " + j);
+                assertEquals(LogProbs.argmax(rows[oracle.predecessor(j)]), result.tokens()[j], "token " + j);
                 sampled++;
             }
             assertTrue(sampled > 20, "enough greedy tokens checked: " + sampled);

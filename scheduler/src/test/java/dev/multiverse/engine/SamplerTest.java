@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiverse.reference.LogProbs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,10 @@ class SamplerTest {
         public int token(int index) {
             throw new IndexOutOfBoundsException();
         }
+
+        public int choosableIds() {
+            return LOGITS.length;
+        }
     };
 
     static TokenChooser.SequenceView seen(int... tokens) {
@@ -27,6 +32,10 @@ class SamplerTest {
 
             public int token(int index) {
                 return tokens[index];
+            }
+
+            public int choosableIds() {
+                return LOGITS.length;
             }
         };
     }
@@ -43,7 +52,7 @@ class SamplerTest {
     @Test
     void greedyIsTheArgmaxWithTiesToTheLowestId() {
         assertEquals(1, new Sampler(SamplingParams.greedy(), "").next(LOGITS, EMPTY));
-        assertEquals(0, Sampler.argmax(new float[] {2, 2, 1}));
+        assertEquals(0, LogProbs.argmax(new float[] {2, 2, 1}));
     }
 
     @Test
@@ -74,6 +83,25 @@ class SamplerTest {
         int[] m = histogram(new SamplingParams(1.0, 0, 1, 0.5, 1, List.of(), 3), "", 2000);
         assertEquals(0, m[0] + m[3] + m[4]);
         assertTrue(m[2] > 0);
+    }
+
+    @Test
+    void paddingIdsAreNeverChosen() {
+        var limited = new TokenChooser.SequenceView() {
+            public int size() {
+                return 0;
+            }
+
+            public int token(int index) {
+                throw new IndexOutOfBoundsException();
+            }
+
+            public int choosableIds() {
+                return 1;
+            }
+        };
+        assertEquals(0, new Sampler(SamplingParams.greedy(), "").next(LOGITS, limited));
+        assertEquals(0, new Sampler(SamplingParams.sampled(2.0, 1), "").next(LOGITS, limited));
     }
 
     @Test

@@ -38,7 +38,7 @@ class HfGoldenReplayTest {
     void replayMatchesTransformers(Path dir) throws Exception {
         JsonNode goldens = new ObjectMapper().readTree(dir.resolve("goldens.json").toFile());
         ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
-        Tokenizer tokenizer = loadTokenizer(dir.resolve("tokenizer.json"));
+        Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
         var vocabulary = new TokenizerVocabulary(tokenizer, config.eosTokenIds());
         try (var store = WeightStore.open(dir);
              var backend = new CpuBackend(new Qwen2(Qwen2Weights.from(store, config), 1), 4096, null)) {
@@ -69,20 +69,6 @@ class HfGoldenReplayTest {
             }
             assertTrue(cases >= 5, "cases replayed: " + cases);
         }
-    }
-
-    /**
-     * The goldens' tokenizer.json sets add_prefix_space on the ByteLevel decoder and post-processor,
-     * which the tokenizer module refuses; there it changes neither ids nor decoded text (only the
-     * pre-tokenizer's flag would), so it is cleared here.
-     */
-    private static Tokenizer loadTokenizer(Path json) throws Exception {
-        var mapper = new ObjectMapper();
-        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(json.toFile());
-        for (String part : new String[] {"decoder", "post_processor"})
-            if (tree.get(part) instanceof com.fasterxml.jackson.databind.node.ObjectNode node && node.has("add_prefix_space"))
-                node.put("add_prefix_space", false);
-        return Tokenizer.load(new java.io.ByteArrayInputStream(mapper.writeValueAsBytes(tree)));
     }
 
     private static int[] ints(JsonNode array) {

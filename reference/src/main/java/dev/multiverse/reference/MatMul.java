@@ -14,16 +14,16 @@ import jdk.incubator.vector.VectorSpecies;
  * The matrix products of the forward pass, with the weights read in place (F32, F16 or BF16).
  *
  * <p>A decode step is memory-bound: every weight is read once per step, and the kernel must widen
- * and multiply faster than memory delivers (at ~30 GB/s of BF16, 15 G elements/s per core). Four
- * weight rows meet four activation rows at a time, so each weight vector loaded feeds four FMAs
- * and a batch of 8 costs little more than a batch of 1 (the second group of four activation rows
- * re-reads the same four weight rows from L1, not from memory).
+ * and multiply faster than memory delivers (at ~30 GB/s of BF16, 15 G elements/s per core). Each
+ * weight row is read from memory once, widened to floats into a small per-thread buffer (it stays
+ * in L1/L2), and multiplied from there into every activation row of the batch. Four weight rows
+ * meet four activation rows at a time, so each vector loaded feeds four FMAs.
  *
- * <p>BF16 weights are widened in registers, never stored: a bf16 is the top half of a float32, so
- * an int lane holding the pair (w[2i] low, w[2i+1] high) gives w[2i+1] as a float by clearing the
- * low 16 bits and w[2i] by shifting left 16. The activations are split once per call into their
- * even and odd elements, so the even weights meet the even activations and no lane is shuffled.
- * F32 and F16 rows are widened into a small per-thread buffer (L1) and multiplied from there.
+ * <p>For one to three activation rows (where widening would cost more than the multiplies) BF16
+ * weights are widened in registers, never stored: a bf16 is the top half of a float32, so an int
+ * lane holding the pair (w[2i] low, w[2i+1] high) gives w[2i+1] as a float by clearing the low 16
+ * bits and w[2i] by shifting left 16. The activations are split once per call into their even and
+ * odd elements, so the even weights meet the even activations and no lane is shuffled.
  *
  * <p>Every vector lives inside one method (no helper returns a vector): the JIT then keeps them
  * in registers whatever it decides to inline.
@@ -40,6 +40,13 @@ public final class MatMul {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Weight rows widened together, and activation rows multiplied together: a 4×4 block of outputs. */
     private static final int BLOCK = 4;
+    /**
+     * Up to this batch BF16 rows are widened in registers, again for each activation row; from a
+     * full block of four on, once into the per-thread buffer for {@link #block4x4}. Measured on one
+     * core with the weights in cache: batch 1 and 2 run 1.6-2× faster in registers; from batch 4 the
+     * 4×4 kernel over widened rows is faster (a 4×4 register variant was 20-40% slower there).
+     */
+    private static final int BF16_IN_REGISTERS_MAX_BATCH = BLOCK - 1;
     /** Blocks of weight rows per chunk handed to a thread. */
     private static final int GRAIN = 4;
 
@@ -73,7 +80,7 @@ public final class MatMul {
                 throw new IllegalArgumentException("buffers too small for batch " + batch + " of " + w);
             firstBlock[p + 1] = firstBlock[p] + (w.rows() + BLOCK - 1) / BLOCK;
         }
-        float[] split = anyBf16 ? splitEvenOdd(team, x, batch, cols) : null;
+        float[] split = anyBf16 && batch <= BF16_IN_REGISTERS_MAX_BATCH ? splitEvenOdd(team, x, batch, cols) : null;
         team.forRange(firstBlock[products.length], GRAIN, (worker, from, to) -> {
             for (int block = from; block < to; block++) {
                 int p = 0;
@@ -92,8 +99,7 @@ public final class MatMul {
         int rows = w.rows(), cols = w.cols(), nr = Math.min(BLOCK, rows - r0);
         float[] out = product.out();
         int b = 0;
-        if (w.dtype() == DType.BF16) {
-            for (; b + BLOCK <= batch; b += BLOCK) bf16Block4x4(w, r0, nr, split, x, b, out, scratch);
+        if (w.dtype() == DType.BF16 && batch <= BF16_IN_REGISTERS_MAX_BATCH) {
             for (; b < batch; b++) bf16Block4x1(w, r0, nr, split, x, b, out, scratch);
         } else {
             // A short last block repeats its last row; the repeats are computed, never written.
@@ -195,59 +201,11 @@ public final class MatMul {
     private static final int ODD_BF16 = 0xFFFF0000;
 
     /**
-     * BF16 rows {@code r0 .. r0+3} against activation rows {@code b0 .. b0+3}, widened in registers.
-     * Each step loads 2·L weights of each row as L int lanes (pairs), widens them to an even and an
-     * odd float vector, and multiplies both into the four activation rows' even and odd halves
-     * ({@code split}): 8 weight vectors and 16 accumulators live in the 32 vector registers.
+     * {@code out[b][r0+i] = Σ_k w_i[k] · x[b][k]} for i < 4, BF16 rows widened in registers: each
+     * step loads 2·L weights of each row as L int lanes (pairs), widens them to an even and an odd
+     * float vector and multiplies them into the activation row's even and odd halves ({@code
+     * split}); 8 accumulators, the four rows' even and odd sums.
      */
-    private static void bf16Block4x4(Matrix w, int r0, int nr, float[] split, float[] x, int b0, float[] out, float[] sums) {
-        MemorySegment data = w.data();
-        int cols = w.cols(), half = cols / 2;
-        // byte offsets of the four rows; a short last block repeats its last row (computed, never written)
-        long o0 = rowBytes(w, r0, 0, nr), o1 = rowBytes(w, r0, 1, nr), o2 = rowBytes(w, r0, 2, nr), o3 = rowBytes(w, r0, 3, nr);
-        int e0 = 2 * b0 * half, e1 = e0 + 2 * half, e2 = e1 + 2 * half, e3 = e2 + 2 * half; // odd halves at +half
-        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        int p = 0; // pairs done: columns 0 .. 2p
-        for (int upper = I.loopBound(half); p < upper; p += L) {
-            long at = 4L * p;
-            IntVector v0 = IntVector.fromMemorySegment(I, data, o0 + at, LE), v1 = IntVector.fromMemorySegment(I, data, o1 + at, LE);
-            IntVector v2 = IntVector.fromMemorySegment(I, data, o2 + at, LE), v3 = IntVector.fromMemorySegment(I, data, o3 + at, LE);
-            FloatVector w0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), w1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            FloatVector w2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), w3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            FloatVector u = FloatVector.fromArray(F, split, e0 + p);
-            a00 = w0.fma(u, a00); a10 = w1.fma(u, a10); a20 = w2.fma(u, a20); a30 = w3.fma(u, a30);
-            u = FloatVector.fromArray(F, split, e1 + p);
-            a01 = w0.fma(u, a01); a11 = w1.fma(u, a11); a21 = w2.fma(u, a21); a31 = w3.fma(u, a31);
-            u = FloatVector.fromArray(F, split, e2 + p);
-            a02 = w0.fma(u, a02); a12 = w1.fma(u, a12); a22 = w2.fma(u, a22); a32 = w3.fma(u, a32);
-            u = FloatVector.fromArray(F, split, e3 + p);
-            a03 = w0.fma(u, a03); a13 = w1.fma(u, a13); a23 = w2.fma(u, a23); a33 = w3.fma(u, a33);
-            w0 = v0.and(ODD_BF16).reinterpretAsFloats(); w1 = v1.and(ODD_BF16).reinterpretAsFloats();
-            w2 = v2.and(ODD_BF16).reinterpretAsFloats(); w3 = v3.and(ODD_BF16).reinterpretAsFloats();
-            u = FloatVector.fromArray(F, split, e0 + half + p);
-            a00 = w0.fma(u, a00); a10 = w1.fma(u, a10); a20 = w2.fma(u, a20); a30 = w3.fma(u, a30);
-            u = FloatVector.fromArray(F, split, e1 + half + p);
-            a01 = w0.fma(u, a01); a11 = w1.fma(u, a11); a21 = w2.fma(u, a21); a31 = w3.fma(u, a31);
-            u = FloatVector.fromArray(F, split, e2 + half + p);
-            a02 = w0.fma(u, a02); a12 = w1.fma(u, a12); a22 = w2.fma(u, a22); a32 = w3.fma(u, a32);
-            u = FloatVector.fromArray(F, split, e3 + half + p);
-            a03 = w0.fma(u, a03); a13 = w1.fma(u, a13); a23 = w2.fma(u, a23); a33 = w3.fma(u, a33);
-        }
-        // sums[i·4 + j] for weight row i, activation row j
-        sums[0] = a00.reduceLanes(VectorOperators.ADD); sums[1] = a01.reduceLanes(VectorOperators.ADD);
-        sums[2] = a02.reduceLanes(VectorOperators.ADD); sums[3] = a03.reduceLanes(VectorOperators.ADD);
-        sums[4] = a10.reduceLanes(VectorOperators.ADD); sums[5] = a11.reduceLanes(VectorOperators.ADD);
-        sums[6] = a12.reduceLanes(VectorOperators.ADD); sums[7] = a13.reduceLanes(VectorOperators.ADD);
-        sums[8] = a20.reduceLanes(VectorOperators.ADD); sums[9] = a21.reduceLanes(VectorOperators.ADD);
-        sums[10] = a22.reduceLanes(VectorOperators.ADD); sums[11] = a23.reduceLanes(VectorOperators.ADD);
-        sums[12] = a30.reduceLanes(VectorOperators.ADD); sums[13] = a31.reduceLanes(VectorOperators.ADD);
-        sums[14] = a32.reduceLanes(VectorOperators.ADD); sums[15] = a33.reduceLanes(VectorOperators.ADD);
-        for (int i = 0; i < nr; i++)
-            for (int j = 0; j < BLOCK; j++) out[(b0 + j) * w.rows() + r0 + i] = sums[i * BLOCK + j] + tail(w, r0 + i, 2 * p, x, b0 + j);
-    }
-
-    /** {@link #bf16Block4x4} for a single activation row {@code b}: the four rows' even and odd halves in 8 accumulators. */
     private static void bf16Block4x1(Matrix w, int r0, int nr, float[] split, float[] x, int b, float[] out, float[] sums) {
         MemorySegment data = w.data();
         int cols = w.cols(), half = cols / 2, e = 2 * b * half, o = e + half;
@@ -292,10 +250,9 @@ public final class MatMul {
     private static final float F16_RESCALE = 0x1p112f;
 
     /**
-     * Row {@code r} of an F32 or F16 {@code w} widened to floats into {@code dst[offset .. offset + cols)}
-     * (BF16 is widened in registers by its own kernels).
+     * Row {@code r} of {@code w} widened to floats into {@code dst[offset .. offset + cols)}.
      *
-     * <p>float16: moving the 15 magnitude bits up by 13 gives a float32 exactly 2^-112 times the
+     * <p>bfloat16 is the top half of a float32: shift the 16 bits into place. float16: moving the 15 magnitude bits up by 13 gives a float32 exactly 2^-112 times the
      * value (normals and subnormals alike), so multiply by 2^112; infinities and NaNs (magnitude ≥
      * 0x7C00) keep an all-ones exponent; the sign moves from bit 15 to bit 31.
      */
@@ -309,6 +266,13 @@ public final class MatMul {
                 MemorySegment.copy(data, Matrix.F32_LE, base * 4, dst, offset, cols);
                 k = cols;
             }
+            case BF16 -> {
+                for (; k < upper; k += L) {
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, data, (base + k) * 2, LE)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, offset + k);
+                }
+            }
             case F16 -> {
                 for (; k < upper; k += L) {
                     IntVector h = (IntVector) ShortVector.fromMemorySegment(S, data, (base + k) * 2, LE)
@@ -320,7 +284,7 @@ public final class MatMul {
                     value.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().intoArray(dst, offset + k);
                 }
             }
-            default -> throw new AssertionError(w.dtype()); // BF16 has its own kernels; Matrix admits no other
+            default -> throw new AssertionError(w.dtype()); // Matrix admits only the three above
         }
         for (; k < cols; k++) dst[offset + k] = w.get(base + k);
     }

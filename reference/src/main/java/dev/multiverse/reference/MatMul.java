@@ -67,6 +67,7 @@ public final class MatMul {
      * hand-off between threads instead of one per product.
      */
     public static void matmul(ThreadTeam team, float[] x, int batch, Product... products) {
+        if (products.length == 0) return;
         int[] firstBlock = new int[products.length + 1];
         int cols = products[0].w().cols();
         boolean anyBf16 = false;

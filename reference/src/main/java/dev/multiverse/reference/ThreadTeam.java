@@ -23,6 +23,7 @@ public final class ThreadTeam implements AutoCloseable {
 
     private final Thread[] workers;
     private final float[][] scratch;
+    private float[] shared = new float[0];
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private volatile int generation;
@@ -61,6 +62,15 @@ public final class ThreadTeam implements AutoCloseable {
     public float[] scratch(int worker, int length) {
         if (scratch[worker].length < length) scratch[worker] = new float[length];
         return scratch[worker];
+    }
+
+    /**
+     * A float buffer of at least {@code length} elements for the calling thread to fill before a
+     * loop and every thread to read during it (kept from loop to loop, grown, never shrunk).
+     */
+    public float[] sharedScratch(int length) {
+        if (shared.length < length) shared = new float[length];
+        return shared;
     }
 
     /**

@@ -35,17 +35,7 @@ class EngineCommandsTest {
         goldens = JSON.readTree(GOLDEN.resolve("goldens.json").toFile());
     }
 
-    record Run(int exit, String out, String err) {}
 
-    static Run run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cli = MultiverseCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     static JsonNode golden(String name) {
         for (JsonNode c : goldens.get("cases")) if (c.get("name").asText().equals(name)) return c;
@@ -57,7 +47,7 @@ class EngineCommandsTest {
         JsonNode c = golden("nested");
         Path text = tmp.resolve("nested.txt");
         Files.writeString(text, c.get("text").asText());
-        Run parallel = run("replay", "--model", model.toString(), "--text-file", text.toString(), "--json", "--threads", "1");
+        CliRun parallel = CliRun.of("replay", "--model", model.toString(), "--text-file", text.toString(), "--json", "--threads", "1");
         assertEquals(0, parallel.exit(), parallel.err());
         JsonNode p = JSON.readTree(parallel.out());
         int n = c.get("tokens").size() - 1; // the final <|im_end|> ends the replay
@@ -73,7 +63,7 @@ class EngineCommandsTest {
         assertTrue(stats.get("steps").asLong() < stats.get("sequential_steps").asLong(), stats.toString());
         assertTrue(stats.get("parallelism_ratio").asDouble() > 1);
 
-        Run sequential = run("replay", "--model", model.toString(), "--text-file", text.toString(), "--json", "--sequential");
+        CliRun sequential = CliRun.of("replay", "--model", model.toString(), "--text-file", text.toString(), "--json", "--sequential");
         assertEquals(0, sequential.exit(), sequential.err());
         JsonNode s = JSON.readTree(sequential.out()).get("stats");
         assertEquals(s.get("sequential_steps").asLong(), s.get("steps").asLong(), "the sequential run takes the counted steps");
@@ -85,8 +75,8 @@ class EngineCommandsTest {
     void replayLogprobsHaveTheMeaningOfScore() throws Exception {
         Path text = tmp.resolve("two_blocks.txt");
         Files.writeString(text, golden("two_blocks").get("text").asText());
-        Run replay = run("replay", "--model", model.toString(), "--text-file", text.toString(), "--json");
-        Run score = run("score", "--model", model.toString(), "--text-file", text.toString());
+        CliRun replay = CliRun.of("replay", "--model", model.toString(), "--text-file", text.toString(), "--json");
+        CliRun score = CliRun.of("score", "--model", model.toString(), "--text-file", text.toString());
         assertEquals(0, replay.exit(), replay.err());
         assertEquals(0, score.exit(), score.err());
         JsonNode r = JSON.readTree(replay.out()), s = JSON.readTree(score.out());
@@ -107,7 +97,7 @@ class EngineCommandsTest {
         // Two outlines but one path: the engine forks two children, the text has one.
         Files.writeString(text, "<Think>\n<Parallel>\n<Goal>\n<Outline>\n1: a\n</Outline>\n<Outline>\n2: b\n</Outline>\n</Goal>\n"
                 + "<Path>\n1: x\n</Path>\n<Conclusion>\ny\n</Conclusion>\n</Parallel>\n</Think>");
-        Run r = run("replay", "--model", model.toString(), "--text-file", text.toString(), "--json");
+        CliRun r = CliRun.of("replay", "--model", model.toString(), "--text-file", text.toString(), "--json");
         assertEquals(MultiverseCli.EXIT_BAD_INPUT, r.exit());
         assertTrue(r.err().contains("the Goal has more outlines than the 1 path(s) the text's block has"), r.err());
     }
@@ -116,18 +106,18 @@ class EngineCommandsTest {
     void generateStreamsTheMergedTextAndPrintsTheTrace() throws Exception {
         String[] common = {"generate", "--model", model.toString(), "--temperature", "0.9", "--seed", "7", "--max-tokens", "40",
             "What is 2 + 2?"};
-        Run plain = run(concat(common, "--view", "plain"));
+        CliRun plain = CliRun.of(concat(common, "--view", "plain"));
         assertEquals(0, plain.exit(), plain.err());
         assertTrue(plain.err().contains("critical path"), plain.err());
-        Run json = run(concat(common, "--json"));
+        CliRun json = CliRun.of(concat(common, "--json"));
         assertEquals(0, json.exit(), json.err());
         JsonNode trace = JSON.readTree(json.out());
         assertEquals(plain.out().stripTrailing(), trace.get("text").asText().stripTrailing(), "same seed, same text");
         assertTrue(trace.get("stats").get("critical_path").asInt() <= 40);
         assertTrue(trace.get("prompt_tokens").asInt() > 20, "the question is wrapped in the chat format");
-        Run missing = run("generate", "--model", model.toString());
+        CliRun missing = CliRun.of("generate", "--model", model.toString());
         assertEquals(MultiverseCli.EXIT_BAD_INPUT, missing.exit());
-        Run badTemperature = run("generate", "--model", model.toString(), "--temperature", "-1", "q");
+        CliRun badTemperature = CliRun.of("generate", "--model", model.toString(), "--temperature", "-1", "q");
         assertEquals(MultiverseCli.EXIT_BAD_INPUT, badTemperature.exit());
         assertTrue(badTemperature.err().contains("temperature must be finite and >= 0"), badTemperature.err());
     }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,17 +16,7 @@ class EvalCommandTest {
     static final Path MODEL = Path.of("../models/multiverse-arith");
     @TempDir Path tmp;
 
-    record Run(int exit, String out, String err) {}
 
-    static Run run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cli = MultiverseCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void readsTheNumberAfterTheLastAnswer() {
@@ -48,7 +36,7 @@ class EvalCommandTest {
                 {"question": "What is (37 + 48) * (12 - 5)?", "answer": 595}
                 {"question": "What is (268 - 958) + (885 + 95)?", "answer": 290}
                 """);
-        Run r = run("eval", "--model", MODEL.toString(), "--problems", problems.toString(), "--concurrency", "2",
+        CliRun r = CliRun.of("eval", "--model", MODEL.toString(), "--problems", problems.toString(), "--concurrency", "2",
                 "--speedup-samples", "1", "--threads", "2", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode o = new ObjectMapper().readTree(r.out());
@@ -64,11 +52,11 @@ class EvalCommandTest {
     void aBrokenProblemsFileNamesItsLine() throws Exception {
         Path problems = tmp.resolve("bad.jsonl");
         Files.writeString(problems, "{\"question\": \"What is 1 + 1?\", \"answer\": 2}\n{\"question\": 3}\n");
-        Run r = run("eval", "--model", MODEL.toString(), "--problems", problems.toString());
+        CliRun r = CliRun.of("eval", "--model", MODEL.toString(), "--problems", problems.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("bad.jsonl:2"), r.err());
         Files.writeString(problems, "not json\n");
-        r = run("eval", "--model", MODEL.toString(), "--problems", problems.toString());
+        r = CliRun.of("eval", "--model", MODEL.toString(), "--problems", problems.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("bad.jsonl:1: not JSON"), r.err());
     }

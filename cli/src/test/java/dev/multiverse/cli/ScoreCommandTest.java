@@ -10,8 +10,6 @@ import dev.multiverse.layout.Layout;
 import dev.multiverse.reference.TinyQwen2;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.weights.DType;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -53,21 +51,11 @@ class ScoreCommandTest {
         return file;
     }
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run score(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cmd = MultiverseCli.commandLine();
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private static JsonNode scoreText(String text, String name) throws Exception {
         Path file = Files.writeString(dir.resolve(name), text);
-        Run run = score("score", "--model", model.toString(), "--text-file", file.toString(), "--threads", "2");
+        CliRun run = CliRun.of("score", "--model", model.toString(), "--text-file", file.toString(), "--threads", "2");
         assertEquals(0, run.exit(), run.err());
         return JSON.readTree(run.out());
     }
@@ -117,7 +105,7 @@ class ScoreCommandTest {
     @Test
     void aMissingModelDirectoryIsBadInput() throws Exception {
         Path file = Files.writeString(dir.resolve("t.txt"), "hello");
-        Run run = score("score", "--model", dir.resolve("no-such-model").toString(), "--text-file", file.toString());
+        CliRun run = CliRun.of("score", "--model", dir.resolve("no-such-model").toString(), "--text-file", file.toString());
         assertEquals(MultiverseCli.EXIT_BAD_INPUT, run.exit());
         assertTrue(run.err().contains("no-such-model"), run.err());
     }

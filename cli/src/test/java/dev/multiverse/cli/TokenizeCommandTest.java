@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,23 +31,13 @@ class TokenizeCommandTest {
         if (!Files.isRegularFile(tokenizerJson)) throw new AssertionError("missing " + tokenizerJson);
     }
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cmd = MultiverseCli.commandLine();
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
-    private Run tokenize(Path textFile, String... more) {
+    private CliRun tokenize(Path textFile, String... more) {
         String[] args = {"tokenize", "--tokenizer", tokenizerJson.toString(), "--text-file", textFile.toString()};
         String[] all = Arrays.copyOf(args, args.length + more.length);
         System.arraycopy(more, 0, all, args.length, more.length);
-        return run(all);
+        return CliRun.of(all);
     }
 
     @Test
@@ -61,7 +49,7 @@ class TokenizeCommandTest {
                 "modelMaxLength", String.valueOf(Integer.MAX_VALUE)))) {
             for (String name : new String[] {"1.txt", "13.txt", "19.txt"}) {
                 Path trace = traces.resolve(name);
-                Run encoded = tokenize(trace);
+                CliRun encoded = tokenize(trace);
                 assertEquals(0, encoded.exit(), encoded.err());
                 String text = Files.readString(trace, StandardCharsets.UTF_8);
                 String expected = Arrays.stream(hf.encode(text, false, false).getIds())
@@ -70,7 +58,7 @@ class TokenizeCommandTest {
 
                 Path ids = dir.resolve(name + ".json");
                 Files.writeString(ids, encoded.out());
-                Run decoded = tokenize(ids, "--decode");
+                CliRun decoded = tokenize(ids, "--decode");
                 assertEquals(0, decoded.exit(), decoded.err());
                 assertEquals(text, decoded.out(), name + " decoded");
             }
@@ -80,12 +68,12 @@ class TokenizeCommandTest {
     @Test
     void specialTokensInTextAreSingleIds() throws Exception {
         Path text = Files.writeString(dir.resolve("t.txt"), "<|im_start|>user\nHi<|im_end|>");
-        Run r = tokenize(text);
+        CliRun r = tokenize(text);
         assertEquals(0, r.exit(), r.err());
         assertEquals("[151644,872,198,13048,151645]" + System.lineSeparator(), r.out());
     }
 
-    private void assertBadInput(Run r, String expectedInMessage) {
+    private void assertBadInput(CliRun r, String expectedInMessage) {
         assertEquals(MultiverseCli.EXIT_BAD_INPUT, r.exit(), r.err());
         assertTrue(r.err().contains(expectedInMessage), r.err());
         assertEquals("", r.out());
@@ -96,10 +84,10 @@ class TokenizeCommandTest {
         Path missing = dir.resolve("missing.txt");
         assertBadInput(tokenize(missing), "no such file: " + missing);
         Path text = Files.writeString(dir.resolve("ok.txt"), "hello");
-        assertBadInput(run("tokenize", "--tokenizer", dir.resolve("nope.json").toString(), "--text-file", text.toString()),
+        assertBadInput(CliRun.of("tokenize", "--tokenizer", dir.resolve("nope.json").toString(), "--text-file", text.toString()),
                 "--tokenizer: no such file");
         Path notJson = Files.writeString(dir.resolve("bad-tokenizer.json"), "{\"model\": 3");
-        assertBadInput(run("tokenize", "--tokenizer", notJson.toString(), "--text-file", text.toString()),
+        assertBadInput(CliRun.of("tokenize", "--tokenizer", notJson.toString(), "--text-file", text.toString()),
                 "not valid JSON");
 
         Path invalid = Files.write(dir.resolve("bad.txt"), new byte[] {'a', 'b', (byte) 0xFF, 'c'});
@@ -112,6 +100,6 @@ class TokenizeCommandTest {
         assertBadInput(tokenize(Files.writeString(dir.resolve("ids5.json"), "[9707, 151677]"), "--decode"),
                 "token index 1: id 151677");
         assertBadInput(tokenize(Files.writeString(dir.resolve("ids6.json"), "[-1]"), "--decode"), "token index 0");
-        assertBadInput(run("tokenize", "--text-file", text.toString()), "--tokenizer");
+        assertBadInput(CliRun.of("tokenize", "--text-file", text.toString()), "--tokenizer");
     }
 }

@@ -87,6 +87,8 @@ public final class EvalCommand implements Callable<Integer> {
         Budgets budgets = Budgets.defaults().withMaxTokens(maxTokens).withMaxTotalTokens(maxTotalTokens);
         List<Scored> scored = new ArrayList<>();
         long start = System.nanoTime(), steps;
+        double seconds;
+        Speedup speedup;
         try (var loaded = model.open(tokenizer, concurrency * (maxTotalTokens + 256))) {
             var engine = new Engine(loaded.backend(), loaded.vocabulary(), EngineConfig.defaults());
             List<RequestHandle> handles = new ArrayList<>();
@@ -101,9 +103,9 @@ public final class EvalCommand implements Callable<Integer> {
                 boolean parallel = contains(r.generatedTokens(), parallelTag);
                 scored.add(new Scored(problems.get(i), r, answerIn(r.text()), parallel));
             }
+            seconds = (System.nanoTime() - start) / 1e9;
+            speedup = speedup(loaded, scored);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Speedup speedup = speedup(tokenizer, scored);
         report(scored, steps, seconds, speedup);
         return MultiverseCli.EXIT_OK;
     }
@@ -133,31 +135,30 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private Speedup speedup(Tokenizer tokenizer, List<Scored> scored) {
+    /** Replays up to {@code speedupSamples} parallel outputs alone, in both modes, on the same backend. */
+    private Speedup speedup(ModelOptions.Loaded loaded, List<Scored> scored) {
         List<int[]> outputs = scored.stream().filter(Scored::parallel).limit(speedupSamples)
                 .map(s -> s.result().tokens()).toList();
         if (outputs.isEmpty()) return null;
-        int longest = outputs.stream().mapToInt(t -> t.length).max().orElseThrow();
-        try (var loaded = model.open(tokenizer, longest + 64)) {
-            var parallel = new Engine(loaded.backend(), loaded.vocabulary(), EngineConfig.defaults());
-            var sequential = new Engine(loaded.backend(), loaded.vocabulary(), EngineConfig.defaults().withMaxForkDepth(0));
-            parallel.generate(Replay.request(outputs.get(0), loaded.vocabulary()));     // warm-up
-            sequential.generate(Replay.request(outputs.get(0), loaded.vocabulary()));
-            long ps = 0, ss = 0;
-            double pms = 0, sms = 0;
-            for (int[] tokens : outputs) {
-                long t0 = System.nanoTime(), s0 = parallel.steps();
-                parallel.generate(Replay.request(tokens, loaded.vocabulary()));
-                long t1 = System.nanoTime(), s1 = sequential.steps();
-                sequential.generate(Replay.request(tokens, loaded.vocabulary()));
-                long t2 = System.nanoTime();
-                ps += parallel.steps() - s0;
-                ss += sequential.steps() - s1;
-                pms += (t1 - t0) / 1e6;
-                sms += (t2 - t1) / 1e6;
-            }
-            return new Speedup(outputs.size(), ps, ss, pms, sms);
+        // Both engines share the backend; each replay runs alone and writes every slot before reading it.
+        var parallel = new Engine(loaded.backend(), loaded.vocabulary(), EngineConfig.defaults());
+        var sequential = new Engine(loaded.backend(), loaded.vocabulary(), EngineConfig.defaults().withMaxForkDepth(0));
+        parallel.generate(Replay.request(outputs.get(0), loaded.vocabulary()));     // warm-up
+        sequential.generate(Replay.request(outputs.get(0), loaded.vocabulary()));
+        long ps = 0, ss = 0;
+        double pms = 0, sms = 0;
+        for (int[] tokens : outputs) {
+            long t0 = System.nanoTime(), s0 = parallel.steps();
+            parallel.generate(Replay.request(tokens, loaded.vocabulary()));
+            long t1 = System.nanoTime(), s1 = sequential.steps();
+            sequential.generate(Replay.request(tokens, loaded.vocabulary()));
+            long t2 = System.nanoTime();
+            ps += parallel.steps() - s0;
+            ss += sequential.steps() - s1;
+            pms += (t1 - t0) / 1e6;
+            sms += (t2 - t1) / 1e6;
         }
+        return new Speedup(outputs.size(), ps, ss, pms, sms);
     }
 
     private void report(List<Scored> scored, long steps, double seconds, Speedup speedup) throws IOException {

@@ -65,44 +65,59 @@ public final class EvalCommand implements Callable<Integer> {
             description = "outputs replayed in parallel and sequential mode for the wall-time speedup (default: 20; 0 = skip)")
     int speedupSamples = 20;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "deadline of each request, from its start (default: 600)")
+    double timeoutSeconds = 600;
+
     @Option(names = "--json", description = "print the figures as one JSON object")
     boolean json;
 
     record Problem(String question, long answer) {}
 
-    record Scored(Problem problem, GenerationResult result, Long answer, boolean parallel) {
+    /** One problem's outcome; {@code result} is null when the request failed ({@code error} says why). */
+    record Scored(Problem problem, GenerationResult result, Long answer, boolean parallel, String error) {
         boolean exact() {
             return answer != null && answer == problem.answer();
         }
     }
 
+    private static Scored score(Problem problem, RequestHandle handle, int parallelTag) {
+        GenerationResult r;
+        try {
+            r = handle.result().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            return new Scored(problem, null, null, false, String.valueOf(e.getCause().getMessage()));
+        }
+        return new Scored(problem, r, answerIn(r.text()), contains(r.generatedTokens(), parallelTag), null);
+    }
+
     @Override
     public Integer call() throws IOException {
-        if (concurrency < 1 || limit < 1 || speedupSamples < 0)
-            throw new BadInputException("--concurrency and --limit must be >= 1, --speedup-samples >= 0");
+        if (concurrency < 1 || limit < 1 || speedupSamples < 0 || !(timeoutSeconds > 0))
+            throw new BadInputException("--concurrency and --limit must be >= 1, --speedup-samples >= 0, --timeout > 0");
         List<Problem> problems = readProblems();
         Tokenizer tokenizer = model.tokenizer();
         int parallelTag = tokenizer.tags().parallel();
         ChatFormat chat = ChatFormat.qwen25();
-        Budgets budgets = Budgets.defaults().withMaxTokens(maxTokens).withMaxTotalTokens(maxTotalTokens);
+        Budgets budgets = Budgets.defaults().withMaxTokens(maxTokens).withMaxTotalTokens(maxTotalTokens)
+                .withTimeout(java.time.Duration.ofNanos((long) (timeoutSeconds * 1e9)));
         List<Scored> scored = new ArrayList<>();
         long start = System.nanoTime(), steps;
         double seconds;
         Speedup speedup;
         try (var loaded = model.open(tokenizer, concurrency * (maxTotalTokens + 256))) {
             var engine = new Engine(loaded.backend(), loaded.vocabulary(), EngineConfig.defaults());
+            // At most `concurrency` requests in flight, so each deadline starts when its request can run.
             List<RequestHandle> handles = new ArrayList<>();
-            for (Problem p : problems) {
-                int[] prompt = tokenizer.encode(chat.multiversePrompt(p.question()));
-                handles.add(engine.submit(Request.sampled(prompt, SamplingParams.greedy(), budgets)));
+            while (handles.size() < problems.size() || engine.hasWork()) {
+                long inFlight = handles.stream().filter(h -> !h.isDone()).count();
+                for (; inFlight < concurrency && handles.size() < problems.size(); inFlight++) {
+                    int[] prompt = tokenizer.encode(chat.multiversePrompt(problems.get(handles.size()).question()));
+                    handles.add(engine.submit(Request.sampled(prompt, SamplingParams.greedy(), budgets)));
+                }
+                engine.step();
             }
-            engine.runUntilIdle();
             steps = engine.steps();
-            for (int i = 0; i < problems.size(); i++) {
-                GenerationResult r = handles.get(i).result().join();
-                boolean parallel = contains(r.generatedTokens(), parallelTag);
-                scored.add(new Scored(problems.get(i), r, answerIn(r.text()), parallel));
-            }
+            for (int i = 0; i < problems.size(); i++) scored.add(score(problems.get(i), handles.get(i), parallelTag));
             seconds = (System.nanoTime() - start) / 1e9;
             speedup = speedup(loaded, scored);
         }
@@ -165,12 +180,14 @@ public final class EvalCommand implements Callable<Integer> {
         int n = scored.size();
         long exact = scored.stream().filter(Scored::exact).count();
         long parallel = scored.stream().filter(Scored::parallel).count();
-        double meanRatio = scored.stream().mapToDouble(s -> s.result().stats().parallelismRatio()).average().orElse(0);
-        long tokens = scored.stream().mapToLong(s -> s.result().stats().totalTokens()).sum();
+        List<Scored> ran = scored.stream().filter(s -> s.result() != null).toList();
+        double meanRatio = ran.stream().mapToDouble(s -> s.result().stats().parallelismRatio()).average().orElse(0);
+        long tokens = ran.stream().mapToLong(s -> s.result().stats().totalTokens()).sum();
         var out = spec.commandLine().getOut();
         if (json) {
             ObjectNode o = JSON.createObjectNode();
-            o.put("problems", n).put("exact", exact).put("parallel", parallel).put("mean_parallelism_ratio", meanRatio);
+            o.put("problems", n).put("exact", exact).put("parallel", parallel).put("failed", n - ran.size())
+                    .put("mean_parallelism_ratio", meanRatio);
             o.put("generated_tokens", tokens).put("steps", steps).put("seconds", seconds);
             if (speedup != null) {
                 o.put("speedup_samples", speedup.samples()).put("step_ratio", speedup.stepRatio())
@@ -190,7 +207,8 @@ public final class EvalCommand implements Callable<Integer> {
                 out.printf("speedup         wall %.2fx, steps %.2fx%n", speedup.wallRatio(), speedup.stepRatio());
             }
             for (Scored s : scored) {
-                if (!s.exact()) out.printf("wrong: %s expected %d, got %s%n", s.problem().question(), s.problem().answer(), s.answer());
+                if (s.error() != null) out.printf("failed: %s: %s%n", s.problem().question(), s.error());
+                else if (!s.exact()) out.printf("wrong: %s expected %d, got %s%n", s.problem().question(), s.problem().answer(), s.answer());
             }
         }
         out.flush();

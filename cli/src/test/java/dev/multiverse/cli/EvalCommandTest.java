@@ -48,6 +48,22 @@ class EvalCommandTest {
         assertTrue(o.get("wall_speedup").asDouble() > 0, o.toString());
     }
 
+    /** Requests that run out of time are reported, never a crash: every one is stopped or failed, none exact. */
+    @Test
+    void requestsPastTheirDeadlineAreReportedNotThrown() throws Exception {
+        Path problems = tmp.resolve("two.jsonl");
+        Files.writeString(problems, """
+                {"question": "What is (37 + 48) * (12 - 5)?", "answer": 595}
+                {"question": "What is (268 - 958) + (885 + 95)?", "answer": 290}
+                """);
+        CliRun r = CliRun.of("eval", "--model", MODEL.toString(), "--problems", problems.toString(), "--concurrency", "1",
+                "--timeout", "0.000001", "--speedup-samples", "0", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.out());
+        assertEquals(2, o.get("problems").asInt());
+        assertEquals(0, o.get("exact").asInt(), o.toString());
+    }
+
     @Test
     void aBrokenProblemsFileNamesItsLine() throws Exception {
         Path problems = tmp.resolve("bad.jsonl");

@@ -18,6 +18,14 @@ class EvalCommandTest {
 
 
 
+    /** Two held-out-style problems the shipped model solves with greedy decoding. */
+    private Path twoProblems() throws Exception {
+        return Files.writeString(tmp.resolve("two.jsonl"), """
+                {"question": "What is (37 + 48) * (12 - 5)?", "answer": 595}
+                {"question": "What is (268 - 958) + (885 + 95)?", "answer": 290}
+                """);
+    }
+
     @Test
     void readsTheNumberAfterTheLastAnswer() {
         assertEquals(595L, EvalCommand.answerIn("<Think>\nAnswer: 1 is not it\n</Think>\n\nAnswer: 595"));
@@ -31,11 +39,7 @@ class EvalCommandTest {
     @Test
     void solvesTwoProblemsInParallelAndMeasuresTheSpeedup() throws Exception {
         assertTrue(Files.isDirectory(MODEL), "the shipped model is missing at " + MODEL.toAbsolutePath());
-        Path problems = tmp.resolve("two.jsonl");
-        Files.writeString(problems, """
-                {"question": "What is (37 + 48) * (12 - 5)?", "answer": 595}
-                {"question": "What is (268 - 958) + (885 + 95)?", "answer": 290}
-                """);
+        Path problems = twoProblems();
         CliRun r = CliRun.of("eval", "--model", MODEL.toString(), "--problems", problems.toString(), "--concurrency", "2",
                 "--speedup-samples", "1", "--threads", "2", "--json");
         assertEquals(0, r.exit(), r.err());
@@ -51,11 +55,7 @@ class EvalCommandTest {
     /** Requests that run out of time are reported, never a crash: every one is stopped or failed, none exact. */
     @Test
     void requestsPastTheirDeadlineAreReportedNotThrown() throws Exception {
-        Path problems = tmp.resolve("two.jsonl");
-        Files.writeString(problems, """
-                {"question": "What is (37 + 48) * (12 - 5)?", "answer": 595}
-                {"question": "What is (268 - 958) + (885 + 95)?", "answer": 290}
-                """);
+        Path problems = twoProblems();
         CliRun r = CliRun.of("eval", "--model", MODEL.toString(), "--problems", problems.toString(), "--concurrency", "1",
                 "--timeout", "0.000001", "--speedup-samples", "0", "--json");
         assertEquals(0, r.exit(), r.err());

@@ -12,13 +12,13 @@ import java.util.BitSet;
  * it attends to {@code keySlots[i]}, in order (which already contains {@code writeSlots[i]}).
  * Logits are produced for the rows listed in {@code logitRows}, in that order.
  */
-record StepRows(int[] tokens, int[] positions, int[] writeSlots, int[][] keySlots, int[] logitRows) {
+public record StepRows(int[] tokens, int[] positions, int[] writeSlots, int[][] keySlots, int[] logitRows) {
 
-    int size() {
+    public int size() {
         return tokens.length;
     }
 
-    int longestKeyList() {
+    public int longestKeyList() {
         int longest = 0;
         for (int[] keys : keySlots) longest = Math.max(longest, keys.length);
         return longest;
@@ -30,7 +30,7 @@ record StepRows(int[] tokens, int[] positions, int[] writeSlots, int[][] keySlot
      * {@code vocab}, that no slot is written twice, and that no slot is both written and read as
      * context in the same step.
      */
-    static StepRows of(Batch batch, int capacity, int vocab) {
+    public static StepRows of(Batch batch, int capacity, int vocab) {
         if (batch.sequences().isEmpty()) throw new IllegalArgumentException("empty batch");
         int total = 0, logits = 0;
         for (SequenceStep s : batch.sequences()) {

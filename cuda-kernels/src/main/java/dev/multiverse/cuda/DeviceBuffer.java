@@ -1,0 +1,96 @@
+package dev.multiverse.cuda;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.multiverse.cuda.ffi.CudaDriver;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/** A block of device memory: a pointer and a size, freed by {@link #close()}. */
+public final class DeviceBuffer implements AutoCloseable {
+    private final CudaDriver cuda;
+    private final long pointer, bytes;
+    private boolean closed;
+
+    DeviceBuffer(CudaDriver cuda, long bytes) {
+        this.cuda = cuda;
+        this.bytes = bytes;
+        this.pointer = cuda.malloc(bytes);
+    }
+
+    /** The device address. */
+    public long pointer() {
+        return pointer;
+    }
+
+    /** The address {@code offset} bytes in. */
+    public long at(long offset) {
+        if (offset < 0 || offset > bytes) throw new IndexOutOfBoundsException(offset + " outside " + bytes + " bytes");
+        return pointer + offset;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Copies {@code host} to the start of this buffer (synchronous). */
+    public void upload(MemorySegment host) {
+        if (host.byteSize() > bytes) throw new IllegalArgumentException(host.byteSize() + " bytes into a buffer of " + bytes);
+        cuda.copyToDevice(pointer, host, host.byteSize());
+    }
+
+    /** Copies {@code values} to the start of this buffer (synchronous). */
+    public void upload(float[] values) {
+        try (Arena a = Arena.ofConfined()) {
+            upload(a.allocateFrom(JAVA_FLOAT, values));
+        }
+    }
+
+    /** Copies {@code values} to the start of this buffer (synchronous). */
+    public void upload(int[] values) {
+        try (Arena a = Arena.ofConfined()) {
+            upload(a.allocateFrom(JAVA_INT, values));
+        }
+    }
+
+    /** The first {@code count} floats (synchronous; waits for the work queued before it). */
+    public float[] downloadFloats(int count) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment host = a.allocate(JAVA_FLOAT, count);
+            cuda.synchronize();
+            cuda.copyToHost(host, pointer, (long) count * Float.BYTES);
+            return host.toArray(JAVA_FLOAT);
+        }
+    }
+
+    /** The first {@code count} ints (synchronous). */
+    public int[] downloadInts(int count) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment host = a.allocate(JAVA_INT, count);
+            cuda.synchronize();
+            cuda.copyToHost(host, pointer, (long) count * Integer.BYTES);
+            return host.toArray(JAVA_INT);
+        }
+    }
+
+    /** The first {@code count} bf16 values, widened to float (synchronous). */
+    public float[] downloadBf16(int count) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment host = a.allocate(2L * count);
+            cuda.synchronize();
+            cuda.copyToHost(host, pointer, 2L * count);
+            float[] out = new float[count];
+            for (int i = 0; i < count; i++)
+                out[i] = Float.intBitsToFloat((host.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 2L * i) & 0xffff) << 16);
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        cuda.free(pointer);
+    }
+}

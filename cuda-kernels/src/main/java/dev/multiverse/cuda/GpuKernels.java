@@ -1,0 +1,112 @@
+package dev.multiverse.cuda;
+
+import dev.multiverse.cuda.ffi.CudaDriver;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * The model's kernels, compiled from the {@code .cu} resources for this device, with one typed
+ * launcher each. Every launcher queues its work on the device's stream and returns at once.
+ * Pointers are device addresses; a null pointer is {@code 0}. The math of each kernel is stated in
+ * its source file.
+ */
+public final class GpuKernels implements AutoCloseable {
+    /** The source files, in the order they are compiled as one program. */
+    static final List<String> SOURCES = List.of("common.cuh", "embedding.cu", "rms_norm.cu", "qkv_rope.cu",
+            "attention.cu", "silu_mul.cu", "sampling.cu", "random_fill.cu");
+    private static final int ATTENTION_THREADS = 128, SAMPLE_THREADS = 1024;
+
+    private final CudaDevice device;
+    private final CudaDriver cuda;
+    private final Arena arena = Arena.ofConfined();
+    private final LaunchArgs args = new LaunchArgs(arena);
+    private final long embeddingGather, addRmsNorm, qkvBiasRopeStore, attention, siluMul, sampleTokens, fillUniform;
+    private int attentionSharedLimit = 48 * 1024;
+
+    /** Compiles (or loads from the disk cache) and loads the kernels on {@code device}. */
+    public GpuKernels(CudaDevice device) {
+        this.device = device;
+        this.cuda = device.driver();
+        byte[] cubin = KernelCompiler.cubin(KernelCompiler.source(SOURCES), device.architecture());
+        MemorySegment image = arena.allocate(cubin.length + 1L);
+        image.copyFrom(MemorySegment.ofArray(cubin));
+        long module = cuda.loadModule(image);
+        embeddingGather = cuda.function(module, "embedding_gather");
+        addRmsNorm = cuda.function(module, "add_rms_norm");
+        qkvBiasRopeStore = cuda.function(module, "qkv_bias_rope_store");
+        attention = cuda.function(module, "attention_over_slots");
+        siluMul = cuda.function(module, "silu_mul");
+        sampleTokens = cuda.function(module, "sample_tokens");
+        fillUniform = cuda.function(module, "fill_uniform");
+    }
+
+    private void launch(String name, long function, int gridX, int gridY, int block, int shared, Object... values) {
+        cuda.launch(name, function, gridX, gridY, 1, block, shared, device.stream(), args.of(values));
+    }
+
+    private static int threadsFor(int width) {
+        return Math.clamp((width + 31) / 32 * 32, 32, 1024);
+    }
+
+    private static int gridStrideBlocks(long elements, int threads) {
+        return (int) Math.clamp((elements + threads - 1) / threads, 1, 65_536);
+    }
+
+    /** x[r] = embed[tokens[r]] for r &lt; n: embed [vocab][hidden] bf16, x [n][hidden] fp32. */
+    public void embeddingGather(long embed, long tokens, long x, int n, int hidden) {
+        launch("embedding_gather", embeddingGather, n, 1, threadsFor(hidden / 4), 0, embed, tokens, x, hidden);
+    }
+
+    /** For outRows rows: x[s] += delta[s] (delta may be 0), out[i] = bf16(rmsnorm(x[s]) · weight), s = rows[i] or i. */
+    public void addRmsNorm(long x, long delta, long rows, long weight, long out, int outRows, int hidden, float eps) {
+        launch("add_rms_norm", addRmsNorm, outRows, 1, threadsFor(hidden / 4), 0, x, delta, rows, weight, out, hidden, eps);
+    }
+
+    /** Bias, RoPE and the K/V store of n rows of a fused q|k|v product; see qkv_rope.cu. */
+    public void qkvBiasRopeStore(long qkv, long bias, long positions, long writeSlots, long qOut, long kCache, long vCache,
+                                 int n, int heads, int kvHeads, int headDim, float theta) {
+        launch("qkv_bias_rope_store", qkvBiasRopeStore, n, heads + 2 * kvHeads, threadsFor(headDim / 2), 0,
+                qkv, bias, positions, writeSlots, qOut, kCache, vCache, heads, kvHeads, headDim, theta);
+    }
+
+    /**
+     * Attention of n rows over their slot lists; {@code keyCapacity} bounds every row's key count
+     * (it sizes the shared memory, so a captured graph stays valid for any shorter lists).
+     */
+    public void attention(long q, long kCache, long vCache, long keySlots, long keyStart, long keyCount, long out, int n,
+                          int heads, int kvHeads, int headDim, int keyCapacity) {
+        if (headDim > 256) throw new IllegalArgumentException("attention supports headDim ≤ 256, got " + headDim);
+        int shared = Float.BYTES * (ATTENTION_THREADS / 32 * headDim + keyCapacity);
+        if (shared > device.maxSharedPerBlock())
+            throw new IllegalArgumentException(keyCapacity + " keys need " + shared + " bytes of shared memory; the device allows "
+                    + device.maxSharedPerBlock());
+        if (shared > attentionSharedLimit) {
+            cuda.setMaxDynamicSharedMemory(attention, shared);
+            attentionSharedLimit = shared;
+        }
+        launch("attention_over_slots", attention, n, heads, ATTENTION_THREADS, shared,
+                q, kCache, vCache, keySlots, keyStart, keyCount, out, heads, kvHeads, headDim);
+    }
+
+    /** out[r][i] = bf16(silu(gateUp[r][i]) · gateUp[r][m + i]) for n rows. */
+    public void siluMul(long gateUp, long out, int n, int m) {
+        launch("silu_mul", siluMul, gridStrideBlocks((long) n * m, 256), 1, 256, 0, gateUp, out, n, m);
+    }
+
+    /** The next token of each of {@code rows} rows; see sampling.cu. probs is [rows][vocab] fp32 scratch. */
+    public void sampleTokens(long logits, long probs, int rows, int vocab, long temperature, long topP, long uniform, long out) {
+        launch("sample_tokens", sampleTokens, rows, 1, SAMPLE_THREADS, 0, logits, probs, vocab, temperature, topP, uniform, out);
+    }
+
+    /** count values center + scale·U[−1, 1) from (seed, index), as bf16 or fp32. */
+    public void fillUniform(long out, long count, long seed, float center, float scale, boolean asBf16) {
+        launch("fill_uniform", fillUniform, gridStrideBlocks(count, 256), 1, 256, 0, out, count, seed, center, scale,
+                asBf16 ? 1 : 0);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,40 @@
+// Shared by every kernel: bf16 as raw bits (no CUDA headers needed under NVRTC) and reductions.
+//
+// bf16 is the top half of an IEEE-754 float: widening is a 16-bit shift, narrowing rounds to
+// nearest, ties to even, and keeps NaN a NaN.
+typedef unsigned short bf16;
+
+#define NEG_INF __int_as_float(0xff800000)
+
+__device__ __forceinline__ float bf16_to_float(bf16 b) {
+    return __uint_as_float(((unsigned int) b) << 16);
+}
+
+__device__ __forceinline__ bf16 float_to_bf16(float f) {
+    unsigned int u = __float_as_uint(f);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (bf16) ((u >> 16) | 0x40u);
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (bf16) (u >> 16);
+}
+
+struct Sum { __device__ float operator()(float a, float b) const { return a + b; } };
+struct Max { __device__ float operator()(float a, float b) const { return fmaxf(a, b); } };
+
+template <typename Op>
+__device__ __forceinline__ float warp_reduce(float v, Op op) {
+    for (int offset = 16; offset > 0; offset >>= 1) v = op(v, __shfl_xor_sync(0xffffffffu, v, offset));
+    return v;
+}
+
+// Reduces v over the whole block (blockDim.x a multiple of 32); every thread gets the result.
+// scratch: 32 floats of shared memory, free to reuse once every thread has returned.
+template <typename Op>
+__device__ float block_reduce(float v, float* scratch, Op op, float identity) {
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    v = warp_reduce(v, op);
+    __syncthreads();
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    v = lane < warps ? scratch[lane] : identity;
+    return warp_reduce(v, op);
+}

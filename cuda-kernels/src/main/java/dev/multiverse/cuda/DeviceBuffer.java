@@ -37,7 +37,13 @@ public final class DeviceBuffer implements AutoCloseable {
     /** Copies {@code host} to the start of this buffer (synchronous). */
     public void upload(MemorySegment host) {
         if (host.byteSize() > bytes) throw new IllegalArgumentException(host.byteSize() + " bytes into a buffer of " + bytes);
-        cuda.copyToDevice(pointer, host, host.byteSize());
+        if (host.isNative()) {
+            cuda.copyToDevice(pointer, host, host.byteSize());
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) { // native calls take off-heap memory only
+            cuda.copyToDevice(pointer, a.allocate(host.byteSize()).copyFrom(host), host.byteSize());
+        }
     }
 
     /** Copies {@code values} to the start of this buffer (synchronous). */

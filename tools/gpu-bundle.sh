@@ -12,16 +12,16 @@ out=.carry
 mkdir -p "$out"
 if [ ! -f "$out/jdk.tar.xz" ]; then
   rm -rf "$out/jdk"
-  "$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.incubator.vector,jdk.unsupported,java.logging,java.management,java.net.http,jdk.httpserver,java.sql,java.xml \
+  "$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.incubator.vector,jdk.unsupported,java.logging,java.management,java.net.http,jdk.httpserver,java.sql,java.xml,jdk.zipfs \
     --strip-debug --no-man-pages --no-header-files --compress=zip-9 --output "$out/jdk"
   tar cJf "$out/jdk.tar.xz" -C "$out" jdk && rm -rf "$out/jdk"
 fi
-./mvnw -q -B -ntp install -DskipTests -pl cuda-kernels,cli,benchmarks -am
+./mvnw -q -B -ntp install -DskipTests -pl cuda-kernels,conformance,cli,benchmarks -am
 rm -rf "$out/lib" && mkdir -p "$out/lib"
-./mvnw -q -B -ntp dependency:copy-dependencies -pl cuda-kernels,cli,benchmarks -DincludeScope=test -DoutputDirectory="$PWD/$out/lib"
+./mvnw -q -B -ntp dependency:copy-dependencies -pl cuda-kernels,conformance,cli,benchmarks -DincludeScope=test -DoutputDirectory="$PWD/$out/lib"
 ./mvnw -q -B -ntp dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.4 \
   -DoutputDirectory="$PWD/$out/lib" -Dmdep.stripVersion=true
-for m in cuda-kernels cli benchmarks; do
+for m in cuda-kernels conformance cli benchmarks; do
   cp "$m"/target/multiverse-*SNAPSHOT.jar "$out/lib/" 2>/dev/null || true
   (cd "$m/target/test-classes" 2>/dev/null && "$JAVA_HOME/bin/jar" cf "../../../$out/lib/$m-tests.jar" .) || true
 done

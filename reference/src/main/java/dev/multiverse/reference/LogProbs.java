@@ -45,6 +45,11 @@ public final class LogProbs {
 
     /** Scores {@code tokens} in one pass of {@code model} under {@code positions} and {@code mask}. */
     public static TokenScores score(Qwen2 model, int[] tokens, int[] positions, AttentionMask mask) {
+        return score((SinglePass) model::forward, tokens, positions, mask);
+    }
+
+    /** Scores {@code tokens} in one pass of any {@link SinglePass} (a backend's, say) under {@code positions} and {@code mask}. */
+    public static TokenScores score(SinglePass pass, int[] tokens, int[] positions, AttentionMask mask) {
         int n = tokens.length;
         // predicted[k] lists (as a chain through nextPredicted) the tokens j whose predecessor is k
         int[] predicted = new int[n], nextPredicted = new int[n];
@@ -59,7 +64,7 @@ public final class LogProbs {
             predicted[k] = j;
         }
         int[] argmax = new int[n];
-        model.forward(tokens, positions, mask, (row, logits) -> {
+        pass.forward(tokens, positions, mask, (row, logits) -> {
             argmax[row] = argmax(logits);
             for (int j = predicted[row]; j != -1; j = nextPredicted[j]) logProbs[j] = logProb(logits, tokens[j]);
         });

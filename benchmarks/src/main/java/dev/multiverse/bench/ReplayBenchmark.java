@@ -30,10 +30,14 @@ import java.util.OptionalInt;
  * (sequential steps / parallel steps) and the wall-time speedup (sequential wall / parallel wall),
  * and the speedup as a fraction of the step ratio (the target is at least 0.8).
  *
+ * <p>With {@code device=cuda} the model is the Multiverse-32B shape on the GPU (random bf16 weights
+ * made on the device, {@code layers} of them, 64 by default); the GPU is not shared, so each mode
+ * runs alone, parallel first, on the same backend.
+ *
  * <p>Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
  * dev.multiverse.bench.ReplayBenchmark ../shared/multiverse-traces [names=5,19,4|all]
- * [tokenizer=../shared/tokenizers/multiverse-qwen2.5/tokenizer.json] [hidden=512] [layers=4]
- * [threads=<cores>]}
+ * [tokenizer=../shared/tokenizers/tokenizer.json] [hidden=512] [layers=4] [threads=<cores>]
+ * [device=cpu|cuda]}
  */
 public final class ReplayBenchmark {
     private ReplayBenchmark() {}
@@ -44,7 +48,7 @@ public final class ReplayBenchmark {
                     + "[hidden=512] [layers=4] [threads=N]");
         Path traces = Path.of(args[0]);
         if (!Files.isDirectory(traces)) throw new IllegalArgumentException("no traces directory at " + traces.toAbsolutePath());
-        Path tokenizerFile = Path.of(arg(args, "tokenizer", "../shared/tokenizers/multiverse-qwen2.5/tokenizer.json"));
+        Path tokenizerFile = Path.of(arg(args, "tokenizer", "../shared/tokenizers/tokenizer.json"));
         int hidden = Integer.parseInt(arg(args, "hidden", "512"));
         int layers = Integer.parseInt(arg(args, "layers", "4"));
         int threads = Integer.parseInt(arg(args, "threads", "" + Runtime.getRuntime().availableProcessors()));
@@ -59,6 +63,10 @@ public final class ReplayBenchmark {
         for (Path f : files) {
             texts.add(tokenizer.encode(Files.readString(f)));
             longest = Math.max(longest, texts.getLast().length);
+        }
+        if (arg(args, "device", "cpu").equals("cuda")) {
+            replayOnGpu(files, texts, vocabulary, Integer.parseInt(arg(args, "layers", "64")), longest);
+            return;
         }
         try (Arena arena = Arena.ofShared()) {
             var weights = RandomModels.build(config, arena);
@@ -89,6 +97,40 @@ public final class ReplayBenchmark {
                     sumFraction / files.size());
             model.close();
         }
+    }
+
+    /** Each mode alone on the Multiverse-32B shape on the GPU: parallel, then sequential, per trace. */
+    private static void replayOnGpu(List<Path> files, List<int[]> texts, TokenizerVocabulary vocabulary, int layers, int longest) {
+        ModelConfig config = CudaDecodeBenchmark.multiverse32b(layers);
+        try (var gpu = dev.multiverse.cuda.CudaBackend.random(config, 42, 0, longest + 64)) {
+            System.out.printf("model: Multiverse-32B shape, %d layers, random bf16 on %s, %.1f GB read per step%n", layers,
+                    gpu.device(), gpu.weightBytesPerStep() / 1e9);
+            replayAlone(gpu, vocabulary, Arrays.copyOf(texts.getFirst(), 64), EngineConfig.defaults()); // loads every kernel
+            System.out.printf("%-8s %7s %6s %8s %8s %7s %9s %9s %8s %9s%n", "trace", "tokens", "paths", "steps", "seqsteps",
+                    "ratio", "wall_ms", "seq_ms", "speedup", "fraction");
+            double sumFraction = 0;
+            for (int i = 0; i < files.size(); i++) {
+                long t0 = System.nanoTime();
+                GenerationResult p = replayAlone(gpu, vocabulary, texts.get(i), EngineConfig.defaults());
+                long t1 = System.nanoTime();
+                GenerationResult s = replayAlone(gpu, vocabulary, texts.get(i), EngineConfig.defaults().withMaxForkDepth(0));
+                long t2 = System.nanoTime();
+                double stepRatio = (double) s.stats().steps() / p.stats().steps(), speedup = (double) (t2 - t1) / (t1 - t0);
+                sumFraction += speedup / stepRatio;
+                System.out.printf("%-8s %7d %6d %8d %8d %7.3f %9.0f %9.0f %8.3f %9.3f%n", files.get(i).getFileName(),
+                        texts.get(i).length, p.stats().paths(), p.stats().steps(), s.stats().steps(), stepRatio, (t1 - t0) / 1e6,
+                        (t2 - t1) / 1e6, speedup, speedup / stepRatio);
+            }
+            System.out.printf("mean speedup / step ratio over %d traces: %.3f (target >= 0.9)%n", files.size(),
+                    sumFraction / files.size());
+        }
+    }
+
+    private static GenerationResult replayAlone(dev.multiverse.model.Backend backend, TokenizerVocabulary vocabulary, int[] tokens,
+                                                EngineConfig config) {
+        GenerationResult r = new Engine(backend, vocabulary, config).generate(Replay.request(tokens, vocabulary));
+        if (r.tokens().length < tokens.length - 1) throw new IllegalStateException("the replay stopped early: " + r.finishReason().label());
+        return r;
     }
 
     /** Both replays of one text and the time each spent in its own steps. */

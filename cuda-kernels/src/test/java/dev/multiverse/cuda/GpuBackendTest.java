@@ -84,7 +84,7 @@ class GpuBackendTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
     void stepsMatchTheCpuBackend(Shape shape) throws Exception {
-        Path dir = TinyQwen2.write(models.resolve(shape.toString().replace(' ', '_').replace('/', '-')), shape, TinyQwen2.VOCAB, 11);
+        Path dir = TinyQwen2.write(java.nio.file.Files.createDirectories(models.resolve(shape.toString().replace(" ", "_").replace("/", "-"))), shape, TinyQwen2.VOCAB, 11);
         ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
         try (WeightStore store = WeightStore.open(dir)) {
             Qwen2Weights weights = Qwen2Weights.from(store, config);
@@ -121,7 +121,7 @@ class GpuBackendTest {
     @Test
     void aReplayedGraphGivesTheEagerStepsLogits() throws Exception {
         Shape shape = new Shape(4, 2, false, DType.BF16);
-        Path dir = TinyQwen2.write(models.resolve("replay"), shape, TinyQwen2.VOCAB, 3);
+        Path dir = TinyQwen2.write(java.nio.file.Files.createDirectories(models.resolve("replay")), shape, TinyQwen2.VOCAB, 3);
         ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
         try (WeightStore store = WeightStore.open(dir);
                 CudaBackend gpu = CudaBackend.upload(Qwen2Weights.from(store, config), 0, 64, null)) {
@@ -140,7 +140,7 @@ class GpuBackendTest {
     @Test
     void malformedBatchesAreRefusedBeforeTheyReachTheDevice() throws Exception {
         Shape shape = new Shape(2, 1, true, DType.BF16);
-        Path dir = TinyQwen2.write(models.resolve("malformed"), shape, TinyQwen2.VOCAB, 5);
+        Path dir = TinyQwen2.write(java.nio.file.Files.createDirectories(models.resolve("malformed")), shape, TinyQwen2.VOCAB, 5);
         ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
         try (WeightStore store = WeightStore.open(dir);
                 CudaBackend gpu = CudaBackend.upload(Qwen2Weights.from(store, config), 0, 16, null)) {

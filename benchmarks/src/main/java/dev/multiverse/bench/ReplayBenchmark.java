@@ -36,7 +36,7 @@ import java.util.OptionalInt;
  *
  * <p>Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
  * dev.multiverse.bench.ReplayBenchmark ../shared/multiverse-traces [names=5,19,4|all]
- * [tokenizer=../shared/tokenizers/tokenizer.json] [hidden=512] [layers=4] [threads=<cores>]
+ * [tokenizer=../shared/tokenizers/multiverse-qwen2.5/tokenizer.json] [hidden=512] [layers=4] [threads=<cores>]
  * [device=cpu|cuda]}
  */
 public final class ReplayBenchmark {
@@ -48,7 +48,7 @@ public final class ReplayBenchmark {
                     + "[hidden=512] [layers=4] [threads=N]");
         Path traces = Path.of(args[0]);
         if (!Files.isDirectory(traces)) throw new IllegalArgumentException("no traces directory at " + traces.toAbsolutePath());
-        Path tokenizerFile = Path.of(arg(args, "tokenizer", "../shared/tokenizers/tokenizer.json"));
+        Path tokenizerFile = Path.of(arg(args, "tokenizer", "../shared/tokenizers/multiverse-qwen2.5/tokenizer.json"));
         int hidden = Integer.parseInt(arg(args, "hidden", "512"));
         int layers = Integer.parseInt(arg(args, "layers", "4"));
         int threads = Integer.parseInt(arg(args, "threads", "" + Runtime.getRuntime().availableProcessors()));

@@ -21,9 +21,12 @@ rm -rf "$out/lib" && mkdir -p "$out/lib"
 ./mvnw -q -B -ntp dependency:copy-dependencies -pl cuda-kernels,conformance,cli,benchmarks -DincludeScope=test -DoutputDirectory="$PWD/$out/lib"
 ./mvnw -q -B -ntp dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.4 \
   -DoutputDirectory="$PWD/$out/lib" -Dmdep.stripVersion=true
-for m in cuda-kernels conformance cli benchmarks; do
-  cp "$m"/target/multiverse-*SNAPSHOT.jar "$out/lib/" 2>/dev/null || true
-  (cd "$m/target/test-classes" 2>/dev/null && "$JAVA_HOME/bin/jar" cf "../../../$out/lib/$m-tests.jar" .) || true
+# The project's own jars come from this checkout's target folders, never from ~/.m2 (which other
+# checkouts on the machine may have overwritten).
+rm -f "$out"/lib/multiverse-*.jar
+for m in weights-loader tokenizer reference scheduler cuda-kernels conformance cli benchmarks; do
+  cp "$m"/target/multiverse-*SNAPSHOT.jar "$out/lib/"
+  if [ -d "$m/target/test-classes" ]; then (cd "$m/target/test-classes" && "$JAVA_HOME/bin/jar" cf "../../../$out/lib/$m-tests.jar" .); fi
 done
 # The console launcher bundles JUnit itself; the DJL tokenizer oracle (and its natives) and JMH's
 # statistics stay here: the GPU machine runs neither.

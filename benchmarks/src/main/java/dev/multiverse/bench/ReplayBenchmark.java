@@ -113,6 +113,7 @@ public final class ReplayBenchmark {
                 long t0 = System.nanoTime();
                 GenerationResult p = replayAlone(gpu, vocabulary, texts.get(i), EngineConfig.defaults());
                 long t1 = System.nanoTime();
+                System.out.printf("  %s parallel: %d steps, %.0f ms%n", files.get(i).getFileName(), p.stats().steps(), (t1 - t0) / 1e6);
                 GenerationResult s = replayAlone(gpu, vocabulary, texts.get(i), EngineConfig.defaults().withMaxForkDepth(0));
                 long t2 = System.nanoTime();
                 double stepRatio = (double) s.stats().steps() / p.stats().steps(), speedup = (double) (t2 - t1) / (t1 - t0);

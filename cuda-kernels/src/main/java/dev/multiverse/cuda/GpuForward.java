@@ -25,6 +25,15 @@ final class GpuForward {
     }
 
     /**
+     * {@code y[n][out] = x[n][in] · w[out][in]ᵀ}: the weight-streaming GEMV for the few rows of a
+     * decode step (memory-bound: it reads the weights nearer the bandwidth limit), cuBLAS beyond.
+     */
+    private void linear(long x, long w, long y, int n, int in, int out) {
+        if (n <= GpuKernels.GEMV_MAX_ROWS) k.gemv(x, w, y, n, in, out);
+        else blas.linear(x, w, y, n, in, out);
+    }
+
+    /**
      * Queues one step of {@code n} rows: K/V written to their slots, logits of the
      * {@code logitRows} listed rows left in {@code b.logits}. {@code keyCapacity} bounds every
      * row's key list.
@@ -39,22 +48,22 @@ final class GpuForward {
             GpuWeights.Layer L = w.layer(l);
             // Attention block: x += o(attend(rope(q(norm(x))), rope(k(norm(x))), v(norm(x))))
             k.addRmsNorm(b.x.pointer(), pendingDelta, 0, L.inputNorm().pointer(), b.normed.pointer(), n, d, eps);
-            blas.linear(b.normed.pointer(), L.qkv().pointer(), b.qkv.pointer(), n, d, qkvDim);
+            linear(b.normed.pointer(), L.qkv().pointer(), b.qkv.pointer(), n, d, qkvDim);
             k.qkvBiasRopeStore(b.qkv.pointer(), L.qkvBias().pointer(), b.positions(), b.writeSlots(), b.q.pointer(),
                     kv.keys(l), kv.values(l), n, heads, kvHeads, hd, theta);
             k.attention(b.q.pointer(), kv.keys(l), kv.values(l), b.keySlots.pointer(), b.keyStart(), b.keyCount(),
                     b.att.pointer(), n, heads, kvHeads, hd, keyCapacity);
-            blas.linear(b.att.pointer(), L.o().pointer(), b.delta.pointer(), n, qd, d);
+            linear(b.att.pointer(), L.o().pointer(), b.delta.pointer(), n, qd, d);
             // MLP block: x += down(silu(gate(norm(x))) · up(norm(x)))
             k.addRmsNorm(b.x.pointer(), b.delta.pointer(), 0, L.postNorm().pointer(), b.normed.pointer(), n, d, eps);
-            blas.linear(b.normed.pointer(), L.gateUp().pointer(), b.gateUp.pointer(), n, d, 2 * m);
+            linear(b.normed.pointer(), L.gateUp().pointer(), b.gateUp.pointer(), n, d, 2 * m);
             k.siluMul(b.gateUp.pointer(), b.hidden.pointer(), n, m);
-            blas.linear(b.hidden.pointer(), L.down().pointer(), b.delta.pointer(), n, m, d);
+            linear(b.hidden.pointer(), L.down().pointer(), b.delta.pointer(), n, m, d);
             pendingDelta = b.delta.pointer();
         }
         // logits = lmHead · norm(x) for the listed rows only.
         k.addRmsNorm(b.x.pointer(), pendingDelta, b.logitRowIndex(), w.finalNorm().pointer(), b.finalNormed.pointer(),
                 logitRows, d, eps);
-        blas.linear(b.finalNormed.pointer(), w.lmHead().pointer(), b.logits.pointer(), logitRows, d, c.vocabSize());
+        linear(b.finalNormed.pointer(), w.lmHead().pointer(), b.logits.pointer(), logitRows, d, c.vocabSize());
     }
 }

@@ -14,14 +14,16 @@ import java.util.List;
 public final class GpuKernels implements AutoCloseable {
     /** The source files, in the order they are compiled as one program. */
     static final List<String> SOURCES = List.of("common.cuh", "embedding.cu", "rms_norm.cu", "qkv_rope.cu",
-            "attention.cu", "silu_mul.cu", "sampling.cu", "random_fill.cu");
+            "attention.cu", "silu_mul.cu", "sampling.cu", "random_fill.cu", "gemv.cu");
+    /** The most rows {@link #gemv} takes (GEMV_MAX_ROWS in gemv.cu). */
+    public static final int GEMV_MAX_ROWS = 8;
     private static final int ATTENTION_THREADS = 128, SAMPLE_THREADS = 1024;
 
     private final CudaDevice device;
     private final CudaDriver cuda;
     private final Arena arena = Arena.ofConfined();
     private final LaunchArgs args = new LaunchArgs(arena);
-    private final long embeddingGather, addRmsNorm, qkvBiasRopeStore, attention, siluMul, sampleTokens, fillUniform;
+    private final long embeddingGather, addRmsNorm, qkvBiasRopeStore, attention, siluMul, sampleTokens, fillUniform, gemv;
     private int attentionSharedLimit = 48 * 1024;
 
     /** Compiles (or loads from the disk cache) and loads the kernels on {@code device}. */
@@ -39,6 +41,7 @@ public final class GpuKernels implements AutoCloseable {
         siluMul = cuda.function(module, "silu_mul");
         sampleTokens = cuda.function(module, "sample_tokens");
         fillUniform = cuda.function(module, "fill_uniform");
+        gemv = cuda.function(module, "gemv_bf16");
     }
 
     private void launch(String name, long function, int gridX, int gridY, int block, int shared, Object... values) {
@@ -97,6 +100,13 @@ public final class GpuKernels implements AutoCloseable {
     /** The next token of each of {@code rows} rows; see sampling.cu. probs is [rows][vocab] fp32 scratch. */
     public void sampleTokens(long logits, long probs, int rows, int vocab, long temperature, long topP, long uniform, long out) {
         launch("sample_tokens", sampleTokens, rows, 1, SAMPLE_THREADS, 0, logits, probs, vocab, temperature, topP, uniform, out);
+    }
+
+    /** y[n][out] fp32 = x[n][in] · w[out][in]ᵀ, x and w bf16, for n ≤ {@link #GEMV_MAX_ROWS}: see gemv.cu. */
+    public void gemv(long x, long w, long y, int n, int in, int out) {
+        if (n > GEMV_MAX_ROWS) throw new IllegalArgumentException("gemv takes at most " + GEMV_MAX_ROWS + " rows, got " + n);
+        int warpsPerBlock = 8;
+        launch("gemv_bf16", gemv, (out + warpsPerBlock - 1) / warpsPerBlock, 1, 32 * warpsPerBlock, 0, x, w, y, n, in, out);
     }
 
     /** count values center + scale·U[−1, 1) from (seed, index), as bf16 or fp32. */

@@ -90,10 +90,27 @@ class GpuKernelProperties {
     @Property(tries = 30)
     void linearIsXTimesWTransposed(@ForAll @IntRange(min = 1, max = 70) int n, @ForAll @IntRange(min = 1, max = 300) int in,
                                    @ForAll @IntRange(min = 1, max = 300) int out, @ForAll long seed) {
+        checkProduct(n, in, out, seed, (x, w, y) -> gpu.blas.linear(x, w, y, n, in, out));
+    }
+
+    @Property(tries = 40)
+    void gemvIsXTimesWTransposed(@ForAll @IntRange(min = 1, max = GpuKernels.GEMV_MAX_ROWS) int n,
+                                 @ForAll @IntRange(min = 1, max = 1200) int in, @ForAll @IntRange(min = 1, max = 300) int out,
+                                 @ForAll boolean multipleOf8, @ForAll long seed) {
+        int width = multipleOf8 ? (in + 7) / 8 * 8 : in;
+        checkProduct(n, width, out, seed, (x, w, y) -> gpu.kernels.gemv(x, w, y, n, width, out));
+    }
+
+    interface Product {
+        void run(long x, long w, long y);
+    }
+
+    /** y = x · wᵀ on the device against a double-precision loop over the same bf16 values. */
+    private static void checkProduct(int n, int in, int out, long seed, Product product) {
         Random random = new Random(seed);
         float[] x = Gpu.bf16Round(Gpu.gaussian(random, n * in, 1)), w = Gpu.bf16Round(Gpu.gaussian(random, out * in, 1));
         DeviceBuffer dx = gpu.bf16(x), dw = gpu.bf16(w), dy = gpu.zeros(4L * n * out);
-        gpu.blas.linear(dx.pointer(), dw.pointer(), dy.pointer(), n, in, out);
+        product.run(dx.pointer(), dw.pointer(), dy.pointer());
         float[] y = dy.downloadFloats(n * out);
         for (int r = 0; r < n; r++) {
             for (int o = 0; o < out; o++) {

@@ -61,6 +61,9 @@ public final class CudaDecodeBenchmark {
                 System.out.printf("%6d %10.2f %10.1f %9.3f %12.3f %9.1f%%%n", batch, ms, batch * 1000 / ms, ms / b1, ms / idealMs,
                         100 * (bytes / (ms / 1e3)) / copy);
             }
+            System.out.println("device time per kernel, one eager decode step at batch 1:");
+            var one = new SequenceStep(new int[] {7}, new int[] {context}, new int[] {context}, prompt, false);
+            for (String line : gpu.profileStep(Batch.of(one))) System.out.println("  " + line);
             int[] graphs = gpu.graphCounts();
             System.out.printf("graph replays %d, captures %d%n", graphs[0], graphs[1]);
         }

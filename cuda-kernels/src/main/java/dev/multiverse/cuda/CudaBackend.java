@@ -126,6 +126,28 @@ public final class CudaBackend implements Backend {
         return host.asSlice(0, 4L * s).toArray(JAVA_INT);
     }
 
+    /**
+     * Runs {@code batch} eagerly with an event around every launch and returns the device
+     * milliseconds and launch count per kernel, as "kernel: launches, ms" lines, largest first.
+     */
+    public List<String> profileStep(Batch batch) {
+        device.makeCurrent();
+        StepRows rows = StepRows.of(batch, kv.capacity(), config().vocabSize());
+        int n = rows.size(), logitRows = rows.logitRows().length, keys = 0;
+        for (int[] list : rows.keySlots()) keys += list.length;
+        reserve(n, logitRows, keys);
+        buffers.write(rows.tokens(), rows.positions(), rows.writeSlots(), rows.keySlots(), rows.logitRows(), null, null, null);
+        buffers.send(device.stream(), keys);
+        kernels.startProfile();
+        forward.run(buffers, n, logitRows, keyBucket(rows.longestKeyList()));
+        var totals = kernels.stopProfile();
+        List<String> lines = new ArrayList<>();
+        totals.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue().millis(), a.getValue().millis()))
+                .forEach(e -> lines.add(String.format("%-22s %5d launches %9.3f ms %8.1f us each", e.getKey(),
+                        e.getValue().launches(), e.getValue().millis(), 1e3 * e.getValue().millis() / e.getValue().launches())));
+        return lines;
+    }
+
     /** Validates and sends the batch, then queues the forward pass (and the sampling when asked). */
     private StepRows prepare(Batch batch, float[] temperature, float[] topP, float[] uniform) {
         device.makeCurrent();

@@ -31,7 +31,7 @@ final class GpuForward {
      */
     private void linear(long x, long w, long y, int n, int in, int out) {
         if (n == 1) k.gemv(x, w, y, n, in, out);
-        else blas.linear(x, w, y, n, in, out);
+        else k.timed("cublasGemmEx", () -> blas.linear(x, w, y, n, in, out));
     }
 
     /**

@@ -25,6 +25,7 @@ public final class GpuKernels implements AutoCloseable {
     private final LaunchArgs args = new LaunchArgs(arena);
     private final long embeddingGather, addRmsNorm, qkvBiasRopeStore, attention, siluMul, sampleTokens, fillUniform, gemv;
     private int attentionSharedLimit = 48 * 1024;
+    private KernelProfile profile;
 
     /** Compiles (or loads from the disk cache) and loads the kernels on {@code device}. */
     public GpuKernels(CudaDevice device) {
@@ -45,7 +46,28 @@ public final class GpuKernels implements AutoCloseable {
     }
 
     private void launch(String name, long function, int gridX, int gridY, int block, int shared, Object... values) {
-        cuda.launch(name, function, gridX, gridY, 1, block, shared, device.stream(), args.of(values));
+        MemorySegment params = args.of(values);
+        Runnable go = () -> cuda.launch(name, function, gridX, gridY, 1, block, shared, device.stream(), params);
+        if (profile == null) go.run();
+        else profile.time(name, go);
+    }
+
+    /** Runs {@code work} under {@code name} in the profile, if one is being taken (for work that is not a kernel of ours). */
+    void timed(String name, Runnable work) {
+        if (profile == null) work.run();
+        else profile.time(name, work);
+    }
+
+    /** Starts timing every launch (eager steps only: events cannot be read inside a captured graph). */
+    void startProfile() {
+        profile = new KernelProfile(cuda, device.stream());
+    }
+
+    /** Device milliseconds and launches per kernel since {@link #startProfile()}; stops timing. */
+    java.util.Map<String, KernelProfile.Total> stopProfile() {
+        var totals = profile.totals();
+        profile = null;
+        return totals;
     }
 
     private static int threadsFor(int width) {

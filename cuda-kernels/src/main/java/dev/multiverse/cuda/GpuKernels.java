@@ -17,7 +17,7 @@ public final class GpuKernels implements AutoCloseable {
             "attention.cu", "silu_mul.cu", "sampling.cu", "random_fill.cu", "gemv.cu");
     /** The most rows {@link #gemv} takes (GEMV_MAX_ROWS in gemv.cu). */
     public static final int GEMV_MAX_ROWS = 8;
-    private static final int ATTENTION_THREADS = 128, SAMPLE_THREADS = 1024;
+    private static final int ATTENTION_THREADS = 256, SAMPLE_THREADS = 1024;
 
     private final CudaDevice device;
     private final CudaDriver cuda;
@@ -102,7 +102,7 @@ public final class GpuKernels implements AutoCloseable {
     public void attention(long q, long kCache, long vCache, long keySlots, long keyStart, long keyCount, long out, int n,
                           int heads, int kvHeads, int headDim, int keyCapacity) {
         if (headDim > 256) throw new IllegalArgumentException("attention supports headDim ≤ 256, got " + headDim);
-        int shared = Float.BYTES * (ATTENTION_THREADS / 32 * headDim + keyCapacity);
+        int shared = Float.BYTES * ((1 + ATTENTION_THREADS / 32) * headDim + keyCapacity);
         if (shared > device.maxSharedPerBlock())
             throw new IllegalArgumentException(keyCapacity + " keys need " + shared + " bytes of shared memory; the device allows "
                     + device.maxSharedPerBlock());

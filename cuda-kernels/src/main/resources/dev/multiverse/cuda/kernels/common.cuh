@@ -17,6 +17,16 @@ __device__ __forceinline__ bf16 float_to_bf16(float f) {
     return (bf16) (u >> 16);
 }
 
+// Eight bf16 packed in 16 bytes (one vector load), widened: element 2i is the low half of word i.
+__device__ __forceinline__ void unpack_bf16x8(uint4 v, float* f) {
+    unsigned int u[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        f[2 * i] = __uint_as_float(u[i] << 16);
+        f[2 * i + 1] = __uint_as_float(u[i] & 0xffff0000u);
+    }
+}
+
 struct Sum { __device__ float operator()(float a, float b) const { return a + b; } };
 struct Max { __device__ float operator()(float a, float b) const { return fmaxf(a, b); } };
 

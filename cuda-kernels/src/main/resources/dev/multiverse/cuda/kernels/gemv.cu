@@ -6,15 +6,6 @@
 // a plain element loop. Grid: ceil(out / warps per block) blocks.
 #define GEMV_MAX_ROWS 8
 
-__device__ __forceinline__ void unpack_bf16x8(uint4 v, float* f) {
-    unsigned int u[4] = {v.x, v.y, v.z, v.w};
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-        f[2 * i] = __uint_as_float(u[i] << 16);
-        f[2 * i + 1] = __uint_as_float(u[i] & 0xffff0000u);
-    }
-}
-
 extern "C" __global__ void gemv_bf16(const bf16* x, const bf16* w, float* y, int n, int in, int out) {
     int o = (blockIdx.x * blockDim.x + threadIdx.x) >> 5, lane = threadIdx.x & 31;
     if (o >= out) return;

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ReplayCommand.class,
             EvalCommand.class,
+            ConformanceCommand.class,
         })
 public final class MultiverseCli implements Runnable {
 

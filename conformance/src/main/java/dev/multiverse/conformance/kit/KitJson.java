@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multiverse.engine.TraceJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +31,7 @@ public final class KitJson {
 
     /** Log-probs as JSON numbers, NaN (nothing predicts the token) as null. */
     public static ArrayNode logprobs(double[] values) {
-        ArrayNode out = JSON.createArrayNode();
-        for (double v : values) {
-            if (Double.isNaN(v)) out.addNull();
-            else out.add(v);
-        }
-        return out;
+        return TraceJson.logprobs(values);
     }
 
     /** An array of JSON numbers as ints. */

@@ -74,7 +74,7 @@ final class LayoutVectors {
         c.put("name", name).put("text", text);
         c.set("tokens", KitJson.ints(tokens));
         c.set("positions", KitJson.ints(layout.positions()));
-        c.set("predecessors", KitJson.ints(predecessors(layout)));
+        c.set("predecessors", KitJson.ints(layout.predecessors()));
         ArrayNode blocks = c.putArray("blocks");
         for (Block b : layout.blocks()) {
             ObjectNode node = blocks.addObject();
@@ -89,16 +89,5 @@ final class LayoutVectors {
             errors.addObject().put("token_index", b.tokenIndex()).put("rule", b.rule().name()).put("message", b.message());
         c.put("critical_path", layout.criticalPath());
         return c;
-    }
-
-    /** pred[j] = the latest token before j that j sees, -1 for the first token. */
-    static int[] predecessors(Layout layout) {
-        int[] pred = new int[layout.length()];
-        for (int j = 0; j < pred.length; j++) {
-            int k = j - 1;
-            while (k >= 0 && !layout.sees(j, k)) k--;
-            pred[j] = k;
-        }
-        return pred;
     }
 }

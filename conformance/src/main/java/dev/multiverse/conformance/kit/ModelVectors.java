@@ -67,7 +67,7 @@ final class ModelVectors {
         c.put("name", golden.get("name").asText()).put("text", text);
         c.set("tokens", KitJson.ints(tokens));
         c.set("positions", KitJson.ints(layout.positions()));
-        c.set("predecessors", KitJson.ints(LayoutVectors.predecessors(layout)));
+        c.set("predecessors", KitJson.ints(layout.predecessors()));
         c.set("logprobs", KitJson.logprobs(scores.logProbs()));
         c.set("argmax", KitJson.ints(scores.argmax()));
         c.set("hf_logprobs", KitJson.logprobs(hf));

@@ -97,7 +97,7 @@ final class RequestEvents implements EngineListener {
 
     @Override
     public void onFinish(long requestId, GenerationResult result) {
-        metrics.finished(result.stats());
+        metrics.finished(result);
         guard(() -> {
             if (text != null) text.onFinish(result);
         });

@@ -1,5 +1,6 @@
 package dev.multiverse.server;
 
+import dev.multiverse.engine.GenerationResult;
 import dev.multiverse.engine.Stats;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ServerMetrics {
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> finishes = new ConcurrentHashMap<>();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong waiting = new AtomicLong();
     private final AtomicLong kvUsed = new AtomicLong();
@@ -54,7 +56,9 @@ public final class ServerMetrics {
         stepNanos.add(nanos);
     }
 
-    void finished(Stats s) {
+    void finished(GenerationResult r) {
+        finishes.computeIfAbsent(r.finishReason().label(), k -> new LongAdder()).increment();
+        Stats s = r.stats();
         promptTokens.add(s.promptTokens());
         generatedTokens.add(s.totalTokens());
         criticalPathTokens.add(s.criticalPath());
@@ -76,6 +80,10 @@ public final class ServerMetrics {
             out.append("multiverse_requests_total{endpoint=\"").append(parts[0]).append("\",status=\"").append(parts[1])
                     .append("\"} ").append(v).append('\n');
         });
+        out.append("# HELP multiverse_requests_finished_total Requests the engine finished, by the engine's finish reason.\n");
+        out.append("# TYPE multiverse_requests_finished_total counter\n");
+        new TreeMap<>(finishes).forEach((reason, n) -> out.append("multiverse_requests_finished_total{reason=\"")
+                .append(reason).append("\"} ").append(n.sum()).append('\n'));
         gauge(out, "multiverse_requests_in_flight", "Requests waiting or running.", inFlight.get());
         gauge(out, "multiverse_queue_depth", "Requests waiting for admission (KV slots or a running place).", waiting.get());
         gauge(out, "multiverse_kv_slots_used", "KV slots holding a token's keys and values.", kvUsed.get());

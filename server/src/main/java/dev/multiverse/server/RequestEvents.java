@@ -24,6 +24,8 @@ final class RequestEvents implements EngineListener {
     private final PathEvents paths;
     private final TopLogprobs top;
     private final AtomicBoolean admitted = new AtomicBoolean();
+    /** Whether this request has left the queue-depth gauge (admitted, or finished without admission). */
+    private final AtomicBoolean leftQueue = new AtomicBoolean();
     private volatile RuntimeException failure;
 
     RequestEvents(ApiRequest request, Tokenizer tokenizer, ServerMetrics metrics) {
@@ -36,7 +38,7 @@ final class RequestEvents implements EngineListener {
 
     /** Called once the request's future completed, whatever way: ends the stream. */
     void completed() {
-        if (admitted.compareAndSet(false, true)) metrics.waitingChanged(-1);
+        if (leftQueue.compareAndSet(false, true)) metrics.waitingChanged(-1);
         queue.add(new StreamEvent.End());
     }
 
@@ -61,7 +63,8 @@ final class RequestEvents implements EngineListener {
     @Override
     public void onToken(long requestId, String pathKey, int token, TokenEntry.Origin origin) {
         if (origin == TokenEntry.Origin.PROMPT) {
-            if (admitted.compareAndSet(false, true)) metrics.waitingChanged(-1);
+            admitted.set(true);
+            if (leftQueue.compareAndSet(false, true)) metrics.waitingChanged(-1);
             return;
         }
         guard(() -> {

@@ -23,8 +23,8 @@ record Http(HttpClient client, int port) {
     /** A reply: status, one header, the body parsed as JSON (null when it is not JSON). */
     record Reply(int status, String retryAfter, String contentType, String body, JsonNode json) {}
 
-    /** One server-sent event: its name (null for unnamed) and data. */
-    record Event(String name, String data) {
+    /** One server-sent event: its name (null for unnamed), data, and when it arrived ({@link System#nanoTime()}). */
+    record Event(String name, String data, long arrivedNanos) {
         JsonNode json() {
             try {
                 return JSON.readTree(data);
@@ -72,7 +72,7 @@ record Http(HttpClient client, int port) {
         StringBuilder data = null;
         for (String line; (line = in.readLine()) != null; ) {
             if (line.isEmpty()) {
-                if (data != null) events.add(new Event(name, data.toString()));
+                if (data != null) events.add(new Event(name, data.toString(), System.nanoTime()));
                 name = null;
                 data = null;
             } else if (line.startsWith("event: ")) {
@@ -84,6 +84,23 @@ record Http(HttpClient client, int port) {
             }
         }
         return events;
+    }
+
+    /** A metric's value from {@code /metrics}. */
+    long metric(String name) throws Exception {
+        for (String line : get("/metrics").body().split("\n"))
+            if (line.startsWith(name + " ")) return (long) Double.parseDouble(line.substring(name.length() + 1));
+        throw new AssertionError("no metric " + name);
+    }
+
+    /** Waits (up to 10 s) until a metric reaches {@code value}. */
+    void awaitMetric(String name, long value) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long seen;
+        while ((seen = metric(name)) != value) {
+            if (System.nanoTime() > deadline) throw new AssertionError(name + " is " + seen + ", expected " + value);
+            Thread.sleep(20);
+        }
     }
 
     private URI uri(String path) {

@@ -72,8 +72,8 @@ class QueueCancelDeadlineTest {
                     throw new AssertionError(e);
                 }
             });
-            awaitMetric("multiverse_requests_in_flight", 2);
-            awaitMetric("multiverse_queue_depth", 1);
+            http.awaitMetric("multiverse_requests_in_flight", 2);
+            http.awaitMetric("multiverse_queue_depth", 1);
 
             // C: the queue is full.
             Http.Reply full = http.post("/v1/chat/completions", chat(",\"max_tokens\":5"));
@@ -84,13 +84,13 @@ class QueueCancelDeadlineTest {
             b.join();
             assertEquals(504, waited.get().status(), waited.get().body());
             assertEquals("timeout", waited.get().json().get("error").get("code").asText());
-            assertTrue(metric("multiverse_kv_slots_used") > 0, "A still holds its slots");
+            assertTrue(http.metric("multiverse_kv_slots_used") > 0, "A still holds its slots");
 
             socket.setSoLinger(true, 0); // close with a reset, as a crashed client would
         }
-        awaitMetric("multiverse_cancelled_total", 1);
-        awaitMetric("multiverse_requests_in_flight", 0);
-        awaitMetric("multiverse_kv_slots_used", 0);
+        http.awaitMetric("multiverse_cancelled_total", 1);
+        http.awaitMetric("multiverse_requests_in_flight", 0);
+        http.awaitMetric("multiverse_kv_slots_used", 0);
         assertTrue(http.get("/metrics").body().contains("multiverse_requests_finished_total{reason=\"cancelled\"} 1"));
         Http.Reply after = http.post("/v1/chat/completions", chat(",\"max_tokens\":5"));
         assertEquals(200, after.status(), after.body());
@@ -119,27 +119,12 @@ class QueueCancelDeadlineTest {
             assertEquals(decode(last.get("multiverse").get("token_ids")), text.toString(),
                     "streamed text = final text when the deadline stops the request (" + seconds + " s)");
         }
-        awaitMetric("multiverse_kv_slots_used", 0);
+        http.awaitMetric("multiverse_kv_slots_used", 0);
     }
 
     static String decode(JsonNode ids) {
         int[] tokens = new int[ids.size()];
         for (int i = 0; i < tokens.length; i++) tokens[i] = ids.get(i).asInt();
         return model.tokenizer.decode(tokens);
-    }
-
-    static long metric(String name) throws Exception {
-        for (String line : http.get("/metrics").body().split("\n"))
-            if (line.startsWith(name + " ")) return (long) Double.parseDouble(line.substring(name.length() + 1));
-        throw new AssertionError("no metric " + name);
-    }
-
-    static void awaitMetric(String name, long value) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long seen;
-        while ((seen = metric(name)) != value) {
-            if (System.nanoTime() > deadline) throw new AssertionError(name + " is " + seen + ", expected " + value);
-            Thread.sleep(20);
-        }
     }
 }

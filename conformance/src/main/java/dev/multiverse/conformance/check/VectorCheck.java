@@ -1,15 +1,20 @@
 package dev.multiverse.conformance.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
  * Compares a server's completion with an engine vector, in this order, and reports the first
  * difference: the generated token ids (exactly, final order), their log-probs (within the
  * tolerance), the finish reason (the engine's when the server sends it, else OpenAI's), and, when
- * the server sends a trace, every sequence's path key and end reason.
+ * the server sends a trace, every sequence's path key and end reason and the positions of its
+ * generated tokens.
  */
 public final class VectorCheck {
     private VectorCheck() {}
@@ -50,13 +55,41 @@ public final class VectorCheck {
             return "finish reason: expected " + v.finishReason() + ", got " + c.engineFinishReason();
         if (c.engineFinishReason() == null && !v.openAiFinishReason().equals(c.finishReason()))
             return "finish_reason: expected " + v.openAiFinishReason() + ", got " + c.finishReason();
-        if (c.trace() != null) {
-            Map<String, String> served = new LinkedHashMap<>();
-            collectEnds(c.trace(), served);
-            if (!served.equals(v.endReasons()))
-                return "sequences (path key = end reason): expected " + v.endReasons() + ", got " + served;
+        return c.trace() == null ? "" : traceDifference(v, c.trace());
+    }
+
+    /** The first difference between the vector's sequences and a served trace: end reasons, then positions. */
+    private static String traceDifference(EngineVector v, JsonNode trace) {
+        Map<String, String> ends = new LinkedHashMap<>();
+        collectEnds(trace, ends);
+        if (!ends.equals(v.endReasons()))
+            return "sequences (path key = end reason): expected " + v.endReasons() + ", got " + ends;
+        Map<String, List<Integer>> served = new LinkedHashMap<>();
+        collectPositions(trace, v.prompt().length, served);
+        Map<String, List<Integer>> expected = v.positionsByKey();
+        var keys = new LinkedHashSet<>(expected.keySet());
+        keys.addAll(served.keySet());
+        for (String key : keys) {
+            List<Integer> want = expected.getOrDefault(key, List.of()), got = served.getOrDefault(key, List.of());
+            for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+                Integer w = i < want.size() ? want.get(i) : null, g = i < got.size() ? got.get(i) : null;
+                if (!Objects.equals(w, g))
+                    return "position of generated token " + i + " of sequence \"" + key + "\": expected " + w + ", got " + g;
+            }
         }
         return "";
+    }
+
+    /** The positions of each traced sequence's own generated tokens (the root's prompt left out), by key. */
+    private static void collectPositions(JsonNode node, int prompt, Map<String, List<Integer>> out) {
+        if (node.isObject() && node.has("key") && node.path("positions").isArray()) {
+            String key = node.get("key").asText();
+            List<Integer> list = new ArrayList<>();
+            JsonNode p = node.get("positions");
+            for (int i = key.isEmpty() ? prompt : 0; i < p.size(); i++) list.add(p.get(i).asInt());
+            out.put(key, list);
+        }
+        for (JsonNode child : node) if (child.isContainerNode()) collectPositions(child, prompt, out);
     }
 
     /** Every object in the trace with a {@code key} and an {@code end_reason}: one per sequence. */

@@ -115,7 +115,7 @@ final class EngineCases {
                                 + " every live sequence ends, the joins cascade without forcing anything."),
                 EngineCase.greedy("greedy_arith_two_paths", ARITH, QUESTION, 1024, 4096, "eos",
                         "The trained model writes a block with two paths; greedy decoding end to end."),
-                EngineCase.greedy("greedy_arith_nested", ARITH, "What is (2 - 50) - (305 * 787)?", 1024, 4096, "eos",
+                EngineCase.greedy("greedy_arith_nested", ARITH, "What is (7 + 8) - (12 * 34)?", 1024, 4096, "eos",
                         "The product's path splits again (a nested block, one path per partial product)."),
                 EngineCase.greedy("greedy_arith_max_tokens", ARITH, QUESTION, 110, 4096, "max_tokens",
                         "The same request as greedy_arith_two_paths with max_tokens 110: path 1 ends, path 2 stops at"

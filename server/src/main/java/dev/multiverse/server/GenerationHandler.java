@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: reads and checks the request,
@@ -25,6 +26,8 @@ final class GenerationHandler {
     /** Waiting for a non-streaming result beyond its deadline by this much means the engine is stuck. */
     private static final long GRACE_MILLIS = 30_000;
     private static final AtomicLong IDS = new AtomicLong();
+    /** The access log: one FINE line per generation request, with its {@code user}. */
+    private static final Logger LOG = Logger.getLogger(GenerationHandler.class.getName());
 
     private final ServerConfig config;
     private final RequestReader reader;
@@ -58,9 +61,14 @@ final class GenerationHandler {
             events.completed();
             throw e;
         }
-        handle.result().whenComplete((r, e) -> events.completed());
         var responses = new Responses(request, endpoint.idPrefix + IDS.incrementAndGet(), Instant.now().getEpochSecond(),
                 config.modelId(), request.wantsLogprobs() ? new LogprobsJson(tokenizer, endpoint) : null);
+        handle.result().whenComplete((r, e) -> {
+            events.completed();
+            LOG.fine(() -> responses.id() + " user=" + request.user() + " prompt_tokens=" + request.prompt().length
+                    + (r != null ? " finish=" + r.finishReason().label() + " completion_tokens=" + r.stats().totalTokens()
+                    : " failed: " + e.getMessage()));
+        });
         if (request.stream()) {
             stream(exchange, request, handle, events, responses);
             return 200;

@@ -79,6 +79,13 @@ final class ArithModel implements AutoCloseable {
         }
     }
 
+    /** The text of a JSON array of token ids (a response's {@code multiverse.token_ids}). */
+    String decode(com.fasterxml.jackson.databind.JsonNode ids) {
+        int[] tokens = new int[ids.size()];
+        for (int i = 0; i < tokens.length; i++) tokens[i] = ids.get(i).asInt();
+        return tokenizer.decode(tokens);
+    }
+
     @Override
     public void close() {
         store.close();

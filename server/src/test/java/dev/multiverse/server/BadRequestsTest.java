@@ -15,25 +15,22 @@ import org.junit.jupiter.api.Timeout;
 /** Every malformed or unserviceable request gets a 4xx in OpenAI's error format, and nothing else is disturbed. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BadRequestsTest {
-    static ArithModel model;
-    static OpenAiServer server;
+    static Served served;
     static Http http;
 
     @BeforeAll
     static void start() throws Exception {
-        model = ArithModel.open();
-        server = model.serve();
-        http = Http.to(server);
+        served = Served.start();
+        http = served.http();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        model.close();
+        served.close();
     }
 
     static String chat(String fields) {
-        return "{\"messages\":[{\"role\":\"user\",\"content\":\"What is 1 + 2?\"}]" + fields + "}";
+        return Served.chat("What is 1 + 2?", fields);
     }
 
     /** Asserts the status, OpenAI's error object, and the field it names. */

@@ -23,24 +23,23 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ChatCompletionsTest {
     static final int MAX_TOKENS = 400;
+    static Served served;
     static ArithModel model;
-    static OpenAiServer server;
     static Http http;
     static GenerationResult greedy;
 
     @BeforeAll
     static void start() throws Exception {
-        model = ArithModel.open();
-        server = model.serve();
-        http = Http.to(server);
+        served = Served.start();
+        model = served.model();
+        http = served.http();
         greedy = model.direct(model.chatPrompt(ArithModel.QUESTION), SamplingParams.greedy(), budgets(MAX_TOKENS));
         assertTrue(greedy.stats().paths() >= 2, "the question makes the model fork: " + greedy.text());
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        model.close();
+        served.close();
     }
 
     static Budgets budgets(int maxTokens) {
@@ -48,8 +47,7 @@ class ChatCompletionsTest {
     }
 
     static String chat(String extra) {
-        return "{\"model\":\"" + ArithModel.ID + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                + ArithModel.QUESTION + "\"}],\"max_tokens\":" + MAX_TOKENS + extra + "}";
+        return Served.chat(ArithModel.QUESTION, ",\"model\":\"" + ArithModel.ID + "\",\"max_tokens\":" + MAX_TOKENS + extra);
     }
 
     @Test

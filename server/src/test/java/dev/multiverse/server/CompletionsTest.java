@@ -21,25 +21,24 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CompletionsTest {
     static final int MAX_TOKENS = 400;
+    static Served served;
     static ArithModel model;
-    static OpenAiServer server;
     static Http http;
     static int[] prompt;
     static GenerationResult greedy;
 
     @BeforeAll
     static void start() throws Exception {
-        model = ArithModel.open();
-        server = model.serve();
-        http = Http.to(server);
+        served = Served.start();
+        model = served.model();
+        http = served.http();
         prompt = model.chatPrompt(ArithModel.QUESTION);
         greedy = model.direct(prompt, SamplingParams.greedy(), ChatCompletionsTest.budgets(MAX_TOKENS));
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        model.close();
+        served.close();
     }
 
     static String request(String promptJson, String extra) {
@@ -96,8 +95,8 @@ class CompletionsTest {
 
     @Test
     void chatLogprobsListEveryTokenWithItsBytes() throws Exception {
-        Http.Reply r = http.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\""
-                + ArithModel.QUESTION + "\"}],\"max_tokens\":" + MAX_TOKENS + ",\"temperature\":0,\"logprobs\":true,\"top_logprobs\":2}");
+        Http.Reply r = http.post("/v1/chat/completions", Served.chat(ArithModel.QUESTION,
+                ",\"max_tokens\":" + MAX_TOKENS + ",\"temperature\":0,\"logprobs\":true,\"top_logprobs\":2"));
         assertEquals(200, r.status(), r.body());
         JsonNode content = r.json().get("choices").get(0).get("logprobs").get("content");
         assertEquals(greedy.generatedTokens().length, content.size());

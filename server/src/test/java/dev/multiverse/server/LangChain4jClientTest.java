@@ -24,21 +24,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LangChain4jClientTest {
     static final int MAX_TOKENS = 400;
+    static Served served;
     static ArithModel model;
-    static OpenAiServer server;
     static String baseUrl;
 
     @BeforeAll
     static void start() throws Exception {
-        model = ArithModel.open();
-        server = model.serve();
-        baseUrl = "http://127.0.0.1:" + server.port() + "/v1";
+        served = Served.start();
+        model = served.model();
+        baseUrl = "http://127.0.0.1:" + served.server().port() + "/v1";
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        model.close();
+        served.close();
     }
 
     static GenerationResult direct(SamplingParams sampling) {

@@ -46,7 +46,7 @@ class LoadTest {
                     Outcome o = outcomes.get(c);
                     JsonNode mv = o.last().get("multiverse");
                     assertNotNull(mv, "client " + c + " got the final chunk");
-                    assertEquals(decode(model, mv.get("token_ids")), o.text(), "client " + c + " rebuilt the text");
+                    assertEquals(model.decode(mv.get("token_ids")), o.text(), "client " + c + " rebuilt the text");
                     if (c % 2 == 0) assertEquals(greedy, o.text(), "greedy client " + c);
                     tokens += o.last().get("usage").get("completion_tokens").asLong();
                 }
@@ -72,8 +72,7 @@ class LoadTest {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 String sampling = c % 2 == 0 ? "\"temperature\":0" : "\"temperature\":0.9,\"seed\":" + c;
-                String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + ArithModel.QUESTION + "\"}],"
-                        + "\"max_tokens\":" + MAX_TOKENS + "," + sampling + ",\"stream\":true}";
+                String body = Served.chat(ArithModel.QUESTION, ",\"max_tokens\":" + MAX_TOKENS + "," + sampling + ",\"stream\":true");
                 futures.add(pool.submit((Callable<Outcome>) () -> client(http, body)));
             }
             List<Outcome> out = new ArrayList<>();
@@ -101,11 +100,6 @@ class LoadTest {
         return new Outcome(text.toString(), last, firstText, total);
     }
 
-    static String decode(ArithModel model, JsonNode ids) {
-        int[] tokens = new int[ids.size()];
-        for (int i = 0; i < tokens.length; i++) tokens[i] = ids.get(i).asInt();
-        return model.tokenizer.decode(tokens);
-    }
 
     static double percentile(List<Outcome> outcomes, java.util.function.ToDoubleFunction<Outcome> f, int p) {
         double[] v = outcomes.stream().mapToDouble(f).sorted().toArray();

@@ -24,28 +24,25 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class QueueCancelDeadlineTest {
-    static ArithModel model;
+    static Served served;
     static OpenAiServer server;
     static Http http;
 
     @BeforeAll
     static void start() throws Exception {
-        model = ArithModel.open();
-        var engine = new EngineConfig(4, 64, 1, true);
-        var backend = new SlowBackend(model.backend(8192), 10);
-        server = OpenAiServer.start(backend, model.vocabulary, engine,
-                ServerConfig.defaults(ArithModel.ID, 0).withMaxQueue(2));
-        http = Http.to(server);
+        served = Served.start(model -> OpenAiServer.start(new SlowBackend(model.backend(8192), 10), model.vocabulary,
+                new EngineConfig(4, 64, 1, true), ServerConfig.defaults(ArithModel.ID, 0).withMaxQueue(2)));
+        server = served.server();
+        http = served.http();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        model.close();
+        served.close();
     }
 
     static String chat(String fields) {
-        return "{\"messages\":[{\"role\":\"user\",\"content\":\"" + ArithModel.QUESTION + "\"}]" + fields + "}";
+        return Served.chat(ArithModel.QUESTION, fields);
     }
 
     @Test
@@ -105,7 +102,7 @@ class QueueCancelDeadlineTest {
             JsonNode mv = whole.json().get("multiverse");
             assertEquals("deadline", mv.get("finish_reason").asText());
             assertEquals("length", whole.json().get("choices").get(0).get("finish_reason").asText());
-            assertEquals(decode(mv.get("token_ids")), whole.json().get("choices").get(0).get("message").get("content").asText());
+            assertEquals(served.model().decode(mv.get("token_ids")), whole.json().get("choices").get(0).get("message").get("content").asText());
 
             var text = new StringBuilder();
             JsonNode last = null;
@@ -116,15 +113,9 @@ class QueueCancelDeadlineTest {
                 last = e.json();
             }
             assertEquals("deadline", last.get("multiverse").get("finish_reason").asText());
-            assertEquals(decode(last.get("multiverse").get("token_ids")), text.toString(),
+            assertEquals(served.model().decode(last.get("multiverse").get("token_ids")), text.toString(),
                     "streamed text = final text when the deadline stops the request (" + seconds + " s)");
         }
         http.awaitMetric("multiverse_kv_slots_used", 0);
-    }
-
-    static String decode(JsonNode ids) {
-        int[] tokens = new int[ids.size()];
-        for (int i = 0; i < tokens.length; i++) tokens[i] = ids.get(i).asInt();
-        return model.tokenizer.decode(tokens);
     }
 }

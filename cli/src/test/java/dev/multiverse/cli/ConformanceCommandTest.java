@@ -3,17 +3,6 @@ package dev.multiverse.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.multiverse.engine.EngineConfig;
-import dev.multiverse.engine.TokenizerVocabulary;
-import dev.multiverse.reference.CpuBackend;
-import dev.multiverse.reference.Qwen2;
-import dev.multiverse.reference.Qwen2Weights;
-import dev.multiverse.server.OpenAiServer;
-import dev.multiverse.server.ServerConfig;
-import dev.multiverse.tokenizer.Tokenizer;
-import dev.multiverse.weights.ModelConfig;
-import dev.multiverse.weights.WeightStore;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code multiverse conformance export} and {@code check} through the command line, the check end
- * to end against this project's own server (started in-process on an ephemeral loopback port with
- * a model from the exported kit) and against a proxy that alters one token of its answers.
+ * to end against this project's own {@code multiverse serve} (in-process, on an ephemeral loopback
+ * port, serving a model of the exported kit) and against a proxy that alters one token of its answers.
  */
 class ConformanceCommandTest {
     static final Path ARITH = Path.of("../models/multiverse-arith");
@@ -48,6 +37,14 @@ class ConformanceCommandTest {
                 "--arith-model", ARITH.toString());
         assertEquals(2, again.exit());
         assertTrue(again.err().contains("must be empty or absent"), again.err());
+        CliRun noTokenizer = CliRun.of("conformance", "export", "--out", temp.resolve("k2").toString(), "--tokenizer",
+                temp.resolve("absent.json").toString(), "--arith-model", ARITH.toString());
+        assertEquals(2, noTokenizer.exit());
+        assertTrue(noTokenizer.err().contains("absent.json: no such tokenizer file"), noTokenizer.err());
+        CliRun noModel = CliRun.of("conformance", "export", "--out", temp.resolve("k3").toString(), "--tokenizer",
+                SharedTokenizer.path().toString(), "--arith-model", temp.toString());
+        assertEquals(2, noModel.exit());
+        assertTrue(noModel.err().contains("not the multiverse-arith model directory"), noModel.err());
     }
 
     @Test
@@ -75,33 +72,15 @@ class ConformanceCommandTest {
         assertTrue(run.out().contains("greedy_arith_nested: POST http://127.0.0.1:1/v1/completions failed"), run.out());
     }
 
-    /** Our server over the kit's copy of {@code model}, served as {@code servedName}; close it, then the backend. */
-    record Served(OpenAiServer server, CpuBackend backend) implements AutoCloseable {
-        static Served start(String model, String servedName) throws Exception {
-            Path dir = kit.resolve("model/" + model);
-            ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
-            Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
-            WeightStore store = WeightStore.open(dir);
-            var backend = new CpuBackend(new Qwen2(Qwen2Weights.from(store, config), 2), 1 << 14, store);
-            var vocabulary = new TokenizerVocabulary(tokenizer, config.eosTokenIds());
-            var server = OpenAiServer.start(backend, vocabulary, EngineConfig.defaults(), ServerConfig.defaults(servedName, 0));
-            return new Served(server, backend);
-        }
-
-        URI endpoint() {
-            return URI.create("http://127.0.0.1:" + server.port());
-        }
-
-        @Override
-        public void close() {
-            server.close();
-            backend.close();
-        }
+    /** {@code multiverse serve} over the kit's copy of {@code model}, as {@code servedName}. */
+    static ServeInThread serve(String model, String servedName) throws InterruptedException {
+        return new ServeInThread("--model", kit.resolve("model/" + model).toString(), "--served-model-name", servedName,
+                "--threads", "2", "--kv-slots", "16384");
     }
 
     @Test
     void ourServerPassesEveryGreedyVectorOfTheArithModel() throws Exception {
-        try (Served served = Served.start("multiverse-arith", "multiverse-arith")) {
+        try (ServeInThread served = serve("multiverse-arith", "multiverse-arith")) {
             CliRun run = CliRun.of("conformance", "check", "--endpoint", served.endpoint().toString(),
                     "--model", "multiverse-arith", "--kit", kit.toString());
             System.out.print(run.out());
@@ -113,7 +92,7 @@ class ConformanceCommandTest {
 
     @Test
     void ourServerPassesTheTinyModelsVectorUnderAnotherName() throws Exception {
-        try (Served served = Served.start("tied-h4kv2-f32", "tiny")) {
+        try (ServeInThread served = serve("tied-h4kv2-f32", "tiny")) {
             CliRun run = CliRun.of("conformance", "check", "--endpoint", served.endpoint() + "/v1",
                     "--model", "tiny", "--kit-model", "tied-h4kv2-f32", "--kit", kit.toString());
             assertEquals(0, run.exit(), run.out() + run.err());
@@ -123,7 +102,7 @@ class ConformanceCommandTest {
 
     @Test
     void aServerThatAltersOneTokenFailsWithTheFirstDifference() throws Exception {
-        try (Served served = Served.start("tied-h4kv2-f32", "tiny");
+        try (ServeInThread served = serve("tied-h4kv2-f32", "tiny");
              var proxy = new AlteringProxy(served.endpoint(), 9)) {
             CliRun run = CliRun.of("conformance", "check", "--endpoint", proxy.endpoint().toString(),
                     "--model", "tiny", "--kit-model", "tied-h4kv2-f32", "--kit", kit.toString());

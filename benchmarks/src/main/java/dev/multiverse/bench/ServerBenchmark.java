@@ -17,22 +17,12 @@ import dev.multiverse.tokenizer.ChatFormat;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.weights.ModelConfig;
 import dev.multiverse.weights.WeightStore;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the OpenAI server costs over the engine called directly: the same greedy workload (the
@@ -41,33 +31,42 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through the server on loopback (that many client threads, each streaming one request after
  * another), alternating, on one backend. Prints requests/s, generated tokens/s and latency
  * percentiles for both, and the server's cost. The clients run in the same JVM and on
- * the same cores as the server, so their own work counts against the server here.
+ * the same cores as the server (in a JVM of their own), so their work slows the server here.
  *
  * <p>Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
  * dev.multiverse.bench.ServerBenchmark [model=models/multiverse-arith] [clients=1,8,32]
  * [max_tokens=96] [requests=64] [rounds=3] [threads=1]}: each level runs {@code rounds} times,
  * alternating engine and server; the first round warms up, the others are summed. Two costs are
- * printed: in throughput (wall time, which other processes on a shared machine disturb) and in
- * process CPU time per generated token.
+ * printed: in throughput (wall time, which other processes on a shared machine disturb), in
+ * process CPU time per generated token (the in-process clients included), and in CPU time per
+ * token of the one thread that steps the engine (the serial part: what bounds throughput when
+ * the HTTP work has cores of its own).
  */
 public final class ServerBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private ServerBenchmark() {}
 
     /** One run of a workload: wall seconds, process CPU seconds, generated tokens, and each request's latency in ms. */
-    record Run(double seconds, double cpuSeconds, long tokens, double[] latencyMs) {
+    record Run(double seconds, double cpuSeconds, double engineCpuSeconds, long tokens, double[] latencyMs) {
         /** This run and {@code other} as one. */
         Run plus(Run other) {
             if (other == null) return this;
             double[] both = Arrays.copyOf(latencyMs, latencyMs.length + other.latencyMs.length);
             System.arraycopy(other.latencyMs, 0, both, latencyMs.length, other.latencyMs.length);
-            return new Run(seconds + other.seconds, cpuSeconds + other.cpuSeconds, tokens + other.tokens, both);
+            return new Run(seconds + other.seconds, cpuSeconds + other.cpuSeconds, engineCpuSeconds + other.engineCpuSeconds,
+                    tokens + other.tokens, both);
         }
 
         /** Process CPU milliseconds per generated token (the clients' share included for the server). */
         double cpuMsPerToken() {
             return 1000 * cpuSeconds / tokens;
+        }
+
+        /** CPU milliseconds per generated token of the one thread that steps the engine. */
+        double engineCpuMsPerToken() {
+            return 1000 * engineCpuSeconds / tokens;
         }
 
         double requestsPerSecond() {
@@ -103,17 +102,16 @@ public final class ServerBenchmark {
              var server = OpenAiServer.start(backend, vocabulary, EngineConfig.defaults(),
                      ServerConfig.defaults("bench", 0).withSampling(SamplingParams.greedy()).withBudgets(budgets))) {
             var engine = new Engine(backend, vocabulary, EngineConfig.defaults());
-            var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             System.out.printf("model %s, max_tokens %d, greedy, backend threads %d, %d cores%n", dir.getFileName(), maxTokens,
                     threads, Runtime.getRuntime().availableProcessors());
-            System.out.println("clients requests | direct req/s tok/s p50 p95 ms cpu-ms/tok | server req/s tok/s p50 p95 ms"
-                    + " cpu-ms/tok | server cost: tok/s, cpu/tok");
+            System.out.println("clients requests | direct req/s tok/s p50 p95 ms cpu-ms/tok engine | server req/s tok/s p50 p95 ms"
+                    + " cpu-ms/tok engine | server cost: tok/s, cpu/tok, engine cpu/tok");
             for (int clients : levels) {
                 List<String> work = questions.subList(0, Math.max(requests, 2 * clients));
                 Run direct = null, served = null;
                 for (int round = 0; round < rounds; round++) {
                     Run d = direct(engine, tokenizer, work, clients, budgets);
-                    Run s = served(http, server.port(), work, clients, maxTokens);
+                    Run s = served(server.port(), dir, work.size(), clients, maxTokens);
                     if (d.tokens() != s.tokens())
                         throw new IllegalStateException("the server generated " + s.tokens() + " tokens, the engine "
                                 + d.tokens() + ": not the same workload");
@@ -121,12 +119,14 @@ public final class ServerBenchmark {
                     direct = d.plus(direct);
                     served = s.plus(served);
                 }
-                System.out.printf("%7d %8d | %6.2f %6.0f %5.0f %5.0f %6.3f | %6.2f %6.0f %5.0f %5.0f %6.3f | %+.1f%%, %+.1f%%%n",
+                System.out.printf("%7d %8d | %6.2f %6.0f %5.0f %5.0f %6.3f %6.3f | %6.2f %6.0f %5.0f %5.0f %6.3f %6.3f"
+                                + " | %+.1f%%, %+.1f%%, %+.1f%%%n",
                         clients, work.size(), direct.requestsPerSecond(), direct.tokensPerSecond(), direct.percentile(50),
-                        direct.percentile(95), direct.cpuMsPerToken(), served.requestsPerSecond(), served.tokensPerSecond(),
-                        served.percentile(50), served.percentile(95), served.cpuMsPerToken(),
-                        100 * (1 - served.tokensPerSecond() / direct.tokensPerSecond()),
-                        100 * (served.cpuMsPerToken() / direct.cpuMsPerToken() - 1));
+                        direct.percentile(95), direct.cpuMsPerToken(), direct.engineCpuMsPerToken(), served.requestsPerSecond(),
+                        served.tokensPerSecond(), served.percentile(50), served.percentile(95), served.cpuMsPerToken(),
+                        served.engineCpuMsPerToken(), 100 * (1 - served.tokensPerSecond() / direct.tokensPerSecond()),
+                        100 * (served.cpuMsPerToken() / direct.cpuMsPerToken() - 1),
+                        100 * (served.engineCpuMsPerToken() / direct.engineCpuMsPerToken() - 1));
             }
         }
     }
@@ -135,6 +135,7 @@ public final class ServerBenchmark {
     static Run direct(Engine engine, Tokenizer tokenizer, List<String> questions, int clients, Budgets budgets) {
         long t0 = System.nanoTime();
         long cpu0 = processCpuNanos();
+        long engineCpu0 = THREADS.getCurrentThreadCpuTime();
         List<RequestHandle> live = new ArrayList<>();
         List<Long> started = new ArrayList<>();
         double[] latency = new double[questions.size()];
@@ -155,7 +156,15 @@ public final class ServerBenchmark {
                 started.remove(i);
             }
         }
-        return new Run((System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, tokens, latency);
+        return new Run((System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9,
+                (THREADS.getCurrentThreadCpuTime() - engineCpu0) / 1e9, tokens, latency);
+    }
+
+    /** The CPU time of the server's engine thread. */
+    private static long engineThreadCpuNanos() {
+        for (Thread t : Thread.getAllStackTraces().keySet())
+            if (t.getName().equals("multiverse-engine")) return THREADS.getThreadCpuTime(t.threadId());
+        throw new IllegalStateException("no multiverse-engine thread");
     }
 
     private static long processCpuNanos() {
@@ -163,47 +172,24 @@ public final class ServerBenchmark {
                 .getProcessCpuTime();
     }
 
-    /** The server on loopback: {@code clients} threads, each streaming one question after another. */
-    static Run served(HttpClient http, int port, List<String> questions, int clients, int maxTokens) throws Exception {
-        var next = new AtomicInteger();
-        double[] latency = new double[questions.size()];
-        long t0 = System.nanoTime();
+    /**
+     * The server on loopback, driven by {@link ServerClients} in a JVM of its own, so that this
+     * process's CPU time is the server's alone; the clients' wall time and latencies come back on
+     * their standard output.
+     */
+    static Run served(int port, Path model, int count, int clients, int maxTokens) throws Exception {
+        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var child = new ProcessBuilder(launcher, "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                ServerClients.class.getName(), "port=" + port, "model=" + model, "count=" + count, "clients=" + clients,
+                "max_tokens=" + maxTokens).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         long cpu0 = processCpuNanos();
-        long tokens = 0;
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Long>> results = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                results.add(pool.submit(() -> {
-                    long mine = 0;
-                    for (int q; (q = next.getAndIncrement()) < questions.size(); ) {
-                        long start = System.nanoTime();
-                        mine += stream(http, port, questions.get(q), maxTokens);
-                        latency[q] = (System.nanoTime() - start) / 1e6;
-                    }
-                    return mine;
-                }));
-            }
-            for (Future<Long> f : results) tokens += f.get();
-        }
-        return new Run((System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, tokens, latency);
-    }
-
-    /** One streamed chat completion, read to its end; returns its completion tokens (from the usage). */
-    private static long stream(HttpClient http, int port, String question, int maxTokens) throws Exception {
-        var body = JSON.createObjectNode().put("max_tokens", maxTokens).put("stream", true);
-        body.putArray("messages").addObject().put("role", "user").put("content", question);
-        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        long completion = -1;
-        try (var in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (!line.startsWith("data: {")) continue;
-                JsonNode chunk = JSON.readTree(line.substring(6));
-                if (chunk.has("usage")) completion = chunk.get("usage").get("completion_tokens").asLong();
-            }
-        }
-        if (r.statusCode() != 200 || completion < 0) throw new IllegalStateException("request failed: status " + r.statusCode());
-        return completion;
+        long engineCpu0 = engineThreadCpuNanos();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (child.waitFor() != 0) throw new IllegalStateException("the clients failed: " + out);
+        long cpu = processCpuNanos() - cpu0, engineCpu = engineThreadCpuNanos() - engineCpu0;
+        JsonNode r = JSON.readTree(out.substring(out.indexOf('{')));
+        double[] latency = new double[r.get("latency_ms").size()];
+        for (int i = 0; i < latency.length; i++) latency[i] = r.get("latency_ms").get(i).asDouble();
+        return new Run(r.get("seconds").asDouble(), cpu / 1e9, engineCpu / 1e9, r.get("tokens").asLong(), latency);
     }
 }

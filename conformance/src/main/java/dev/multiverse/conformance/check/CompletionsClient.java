@@ -15,7 +15,9 @@ import java.time.Duration;
  * uses it: a prompt of token ids, greedy decoding, log-probs of the chosen tokens, and the
  * Multiverse extensions of {@code docs/server.md} ({@code max_total_tokens}, {@code
  * multiverse.max_paths_per_block}, {@code multiverse.trace}; a server that ignores them is still
- * checked on what it returns).
+ * checked on what it returns). The generated ids are read from {@code multiverse.token_ids}, or
+ * from {@code logprobs.tokens} written as {@code "token_id:N"} (vLLM's {@code
+ * return_tokens_as_token_ids}, which the request also asks for).
  */
 public final class CompletionsClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +47,7 @@ public final class CompletionsClient {
         for (int t : prompt) ids.add(t);
         body.put("max_tokens", maxTokens).put("temperature", 0).put("logprobs", 1).put("max_total_tokens", maxTotalTokens);
         body.putObject("multiverse").put("max_paths_per_block", maxPathsPerBlock).put("trace", true);
+        body.put("return_tokens_as_token_ids", true);  // vLLM's way to name ids in the log-probs; others ignore it
         HttpRequest request = HttpRequest.newBuilder(completions).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
@@ -73,18 +76,37 @@ public final class CompletionsClient {
         }
         JsonNode choice = root.path("choices").path(0);
         JsonNode mv = root.path("multiverse");
-        JsonNode ids = mv.path("token_ids");
-        if (!ids.isArray())
-            throw new CheckerException("the reply has no multiverse.token_ids (the generated ids in final order): "
-                    + abbreviate(body));
-        int[] tokens = new int[ids.size()];
-        for (int i = 0; i < tokens.length; i++) tokens[i] = ids.get(i).asInt();
+        int[] tokens = tokenIds(mv.path("token_ids"), choice.path("logprobs").path("tokens"));
+        if (tokens == null)
+            throw new CheckerException("the reply has no multiverse.token_ids (the generated ids in final order) and no"
+                    + " logprobs.tokens of the form \"token_id:N\": " + abbreviate(body));
         JsonNode lp = choice.path("logprobs").path("token_logprobs");
         double[] logprobs = new double[lp.isArray() ? lp.size() : 0];
         for (int i = 0; i < logprobs.length; i++) logprobs[i] = lp.get(i).isNull() ? Double.NaN : lp.get(i).asDouble();
         String engineReason = mv.path("finish_reason").isTextual() ? mv.get("finish_reason").asText() : null;
         JsonNode trace = mv.path("trace").isObject() ? mv.get("trace") : null;
         return new Completion(tokens, logprobs, choice.path("finish_reason").asText(null), engineReason, trace);
+    }
+
+    /**
+     * The generated ids: {@code multiverse.token_ids}, else the legacy log-probs' {@code tokens}
+     * when every one reads {@code "token_id:N"} (vLLM with {@code return_tokens_as_token_ids});
+     * null when neither is there.
+     */
+    private static int[] tokenIds(JsonNode multiverseIds, JsonNode logprobTokens) {
+        if (multiverseIds.isArray()) {
+            int[] out = new int[multiverseIds.size()];
+            for (int i = 0; i < out.length; i++) out[i] = multiverseIds.get(i).asInt();
+            return out;
+        }
+        if (!logprobTokens.isArray()) return null;
+        int[] out = new int[logprobTokens.size()];
+        for (int i = 0; i < out.length; i++) {
+            String t = logprobTokens.get(i).asText("");
+            if (!t.matches("token_id:[0-9]+")) return null;
+            out[i] = Integer.parseInt(t.substring("token_id:".length()));
+        }
+        return out;
     }
 
     private static String abbreviate(String s) {

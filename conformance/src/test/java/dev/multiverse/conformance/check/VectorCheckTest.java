@@ -1,6 +1,7 @@
 package dev.multiverse.conformance.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,6 +72,14 @@ class VectorCheckTest {
         assertTrue(Double.isNaN(c.tokenLogprobs()[1]));
         assertEquals("length", c.finishReason());
         assertEquals("max_tokens", c.engineFinishReason());
+        Completion vllm = CompletionsClient.parse("""
+                {"choices": [{"finish_reason": "stop", "logprobs": {"tokens": ["token_id:5", "token_id:6"],
+                  "token_logprobs": [-1.0, -2.0]}}]}
+                """);
+        assertEquals(6, vllm.tokenIds()[1]);
+        assertEquals(null, vllm.engineFinishReason());
+        assertThrows(CheckerException.class, () -> CompletionsClient.parse(
+                "{\"choices\": [{\"logprobs\": {\"tokens\": [\"a\"], \"token_logprobs\": [-1]}}]}"));
         var e = org.junit.jupiter.api.Assertions.assertThrows(CheckerException.class,
                 () -> CompletionsClient.parse("{\"choices\": [{\"text\": \"x\"}]}"));
         assertTrue(e.getMessage().contains("no multiverse.token_ids"), e.getMessage());

@@ -239,7 +239,7 @@ public final class ReplayBenchmark {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static String arg(String[] args, String name, String fallback) {
+    static String arg(String[] args, String name, String fallback) {
         for (String a : args) if (a.startsWith(name + "=")) return a.substring(name.length() + 1);
         return fallback;
     }

@@ -2,9 +2,8 @@ package dev.multiverse.cli;
 
 import dev.multiverse.engine.TokenizerVocabulary;
 import dev.multiverse.model.Backend;
-import dev.multiverse.reference.CpuBackend;
-import dev.multiverse.reference.Qwen2;
-import dev.multiverse.reference.Qwen2Weights;
+import dev.multiverse.model.BackendFactory;
+import dev.multiverse.model.BackendKind;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.weights.ModelConfig;
 import dev.multiverse.weights.WeightStore;
@@ -12,7 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The model a command runs: a Hugging Face directory opened on the CPU backend. */
+/**
+ * The model a command runs: a Hugging Face directory opened on the backend of {@code --device}
+ * (found through {@link BackendFactory}: the CPU one ships with the project; a CUDA module
+ * registers its own).
+ */
 final class ModelOptions {
 
     /** Set by the ./multiverse launcher: the model shipped with the project. */
@@ -25,6 +28,10 @@ final class ModelOptions {
 
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json (default: DIR/tokenizer.json)")
     Path tokenizerFile;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "where the forward pass runs (default: ${DEFAULT-VALUE}); cuda needs the CUDA backend module")
+    BackendKind device;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "CPU threads for the forward pass (default: all cores)")
@@ -59,15 +66,14 @@ final class ModelOptions {
         requireModel();
         if (!Files.isDirectory(dir)) throw new BadInputException(dir + ": not a model directory");
         if (threads < 0) throw new BadInputException("--threads must be >= 0, got " + threads);
-        int team = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-        WeightStore store = null;
+        BackendFactory factory = BackendFactory.find(device).orElseThrow(() -> new BadInputException("--device "
+                + device.label() + ": no " + device.label() + " backend on the class path (a module that registers a "
+                + BackendFactory.class.getName() + " for " + device + "; for CUDA, multiverse-cuda-kernels); use --device cpu"));
         try {
             ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
-            store = WeightStore.open(dir);
-            var backend = new CpuBackend(new Qwen2(Qwen2Weights.from(store, config), team), slots, store);
+            Backend backend = factory.open(config, WeightStore.open(dir), slots, threads);
             return new Loaded(tokenizer, new TokenizerVocabulary(tokenizer, config.eosTokenIds()), backend);
         } catch (Exception e) {
-            if (store != null) store.close();
             throw new BadInputException(dir + ": " + e.getMessage(), e);
         }
     }

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ReplayCommand.class,
             EvalCommand.class,
+            ServeCommand.class,
+            ConformanceCommand.class,
         })
 public final class MultiverseCli implements Runnable {
 
@@ -45,6 +47,7 @@ public final class MultiverseCli implements Runnable {
     /** The configured command line; tests call {@code execute} on it instead of {@link #main}. */
     public static CommandLine commandLine() {
         return new CommandLine(new MultiverseCli())
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExitCodeExceptionMapper(CliErrors::exitCode)
                 .setExecutionExceptionHandler(CliErrors::report)
                 .setParameterExceptionHandler(CliErrors::reportUsage);

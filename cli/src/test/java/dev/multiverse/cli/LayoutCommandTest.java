@@ -53,13 +53,7 @@ class LayoutCommandTest {
     }
 
     private static String tokenizer() {
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !Files.exists(root.resolve("mvnw"))) root = root.getParent();
-        Path file = root == null ? null : root.resolve("../shared/tokenizers/multiverse-qwen2.5/tokenizer.json").normalize();
-        if (file == null || !Files.exists(file)) {
-            throw new AssertionError("missing ../shared/tokenizers/multiverse-qwen2.5/tokenizer.json beside the repository root");
-        }
-        return file.toString();
+        return SharedTokenizer.path().toString();
     }
 
     private Path write(String text) throws IOException {

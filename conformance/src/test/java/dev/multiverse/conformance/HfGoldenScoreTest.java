@@ -74,7 +74,7 @@ class HfGoldenScoreTest {
 
         Layout layout = Layout.of(tokens, tokenizer.tags());
         assertArrayEquals(ints(g.get("positions")), layout.positions(), "positions differ from the Python layout");
-        assertArrayEquals(ints(g.get("predecessors")), predecessors(layout), "visibility differs from the Python layout");
+        assertArrayEquals(ints(g.get("predecessors")), layout.predecessors(), "visibility differs from the Python layout");
 
         ModelConfig config = ModelConfig.load(c.modelDir().resolve("config.json"));
         try (WeightStore store = WeightStore.open(c.modelDir());
@@ -131,17 +131,6 @@ class HfGoldenScoreTest {
             else assertEquals(g.get("argmax").get(i).asInt(), argmax[i], "argmax of row " + i);
         }
         assertTrue(nearTies < logits.length / 20, "too many near-ties for the argmax check to mean anything");
-    }
-
-    /** pred[j] = the latest token before j that j sees (-1 for the first token), as the goldens write it. */
-    static int[] predecessors(Layout layout) {
-        int[] pred = new int[layout.length()];
-        for (int j = 0; j < pred.length; j++) {
-            int k = j - 1;
-            while (k >= 0 && !layout.sees(j, k)) k--;
-            pred[j] = k;
-        }
-        return pred;
     }
 
     static int[] ints(JsonNode array) {

@@ -78,6 +78,21 @@ public final class Layout {
         return pathTree.sees(query, key);
     }
 
+    /**
+     * For every token, the latest earlier token it sees (-1 for the first): the row whose logits
+     * predict it in a single forward pass. For the {@code <Path>} of a second or later path that is
+     * the token before the block's first {@code <Path>}, the row an engine has when it forks.
+     */
+    public int[] predecessors() {
+        int[] pred = new int[length()];
+        for (int j = 0; j < pred.length; j++) {
+            int k = j - 1;
+            while (k >= 0 && !pathTree.sees(j, k)) k--;
+            pred[j] = k;
+        }
+        return pred;
+    }
+
     /** All blocks, by id: in the order of their {@code <Parallel>} tokens, nested ones included. */
     public List<Block> blocks() {
         return structure.blocks();

@@ -11,6 +11,13 @@ public interface EngineListener {
     /** Listens to nothing. */
     EngineListener NONE = new EngineListener() {};
 
+    /**
+     * {@code pathKey} is about to choose its next token from {@code logits} ({@code [model vocab]},
+     * read only, valid during the call): the raw distribution its sampled token is scored against.
+     * Not called before engine-inserted tokens.
+     */
+    default void onLogits(long requestId, String pathKey, float[] logits) {}
+
     /** {@code token} was appended to the sequence {@code pathKey} (the root is ""). */
     default void onToken(long requestId, String pathKey, int token, TokenEntry.Origin origin) {}
 

@@ -65,6 +65,7 @@ final class TagMachine {
             forkJoin.endForBudget(seq, broken);
             return;
         }
+        seq.request.request.listener().onLogits(seq.request.id(), seq.pathKey, seq.nextLogits);
         int token = seq.chooser.next(seq.nextLogits, seq);
         if (token == TokenChooser.END) {
             forkJoin.finish(seq, EndReason.END_OF_SCRIPT);

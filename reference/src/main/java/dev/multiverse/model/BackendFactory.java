@@ -1,0 +1,31 @@
+package dev.multiverse.model;
+
+import dev.multiverse.weights.ModelConfig;
+import dev.multiverse.weights.WeightStore;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * Opens a model on one kind of device. Implementations are found with {@link ServiceLoader}: a
+ * backend module lists its factory in {@code META-INF/services/dev.multiverse.model.BackendFactory},
+ * and being on the class path is all it takes for {@code --device} to reach it.
+ */
+public interface BackendFactory {
+
+    /** The device this factory opens models on. */
+    BackendKind kind();
+
+    /**
+     * A backend for the model with {@code slotCapacity} KV slots. It takes over {@code store} and
+     * closes it with itself (also when opening fails).
+     *
+     * @param threads CPU threads to use (0 = all cores); backends that do not compute on the CPU ignore it
+     */
+    Backend open(ModelConfig config, WeightStore store, int slotCapacity, int threads);
+
+    /** The factory for {@code kind} on the class path, if any. */
+    static Optional<BackendFactory> find(BackendKind kind) {
+        for (BackendFactory f : ServiceLoader.load(BackendFactory.class)) if (f.kind() == kind) return Optional.of(f);
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.multiverse.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import dev.multiverse.engine.GenerationResult;
+import dev.multiverse.engine.Request;
+import dev.multiverse.engine.RequestHandle;
+import dev.multiverse.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: reads and checks the request,
+ * takes a place in the queue (or answers 429), submits it to the engine loop, and answers with the
+ * whole result or a stream of server-sent events. A streaming client that goes away is noticed at
+ * the next write and its request is cancelled, which frees its KV slots at the engine's next step.
+ */
+final class GenerationHandler {
+    /** Waiting for a non-streaming result beyond its deadline by this much means the engine is stuck. */
+    private static final long GRACE_MILLIS = 30_000;
+    private static final AtomicLong IDS = new AtomicLong();
+    /** The access log: one FINE line per generation request, with its {@code user}. */
+    private static final Logger LOG = Logger.getLogger(GenerationHandler.class.getName());
+
+    private final ServerConfig config;
+    private final RequestReader reader;
+    private final EngineLoop loop;
+    private final Tokenizer tokenizer;
+    private final ServerMetrics metrics;
+
+    GenerationHandler(ServerConfig config, RequestReader reader, EngineLoop loop, Tokenizer tokenizer, ServerMetrics metrics) {
+        this.config = config;
+        this.reader = reader;
+        this.loop = loop;
+        this.tokenizer = tokenizer;
+        this.metrics = metrics;
+    }
+
+    /** Answers one request; returns the HTTP status sent (200 also for a stream that ended in an error event). */
+    int handle(Endpoint endpoint, HttpExchange exchange) throws IOException {
+        JsonNode body = HttpReplies.readJson(exchange, config.maxBodyBytes());
+        ApiRequest request = reader.read(endpoint, body);
+        if (!loop.tryReserve()) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            throw new ApiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded", "the server is busy: "
+                    + config.maxQueue() + " requests are waiting or running; retry after a second");
+        }
+        var events = new RequestEvents(request, tokenizer, metrics);
+        RequestHandle handle;
+        try {
+            handle = loop.submit(new Request(request.prompt(), request.sampling(), request.budgets(), null, events));
+        } catch (RuntimeException e) {
+            loop.unreserve();
+            events.completed();
+            throw e;
+        }
+        var responses = new Responses(request, endpoint.idPrefix + IDS.incrementAndGet(), Instant.now().getEpochSecond(),
+                config.modelId(), request.wantsLogprobs() ? new LogprobsJson(tokenizer, endpoint) : null);
+        handle.result().whenComplete((r, e) -> {
+            events.completed();
+            LOG.fine(() -> responses.id() + " user=" + request.user() + " prompt_tokens=" + request.prompt().length
+                    + (r != null ? " finish=" + r.finishReason().label() + " completion_tokens=" + r.stats().totalTokens()
+                    : " failed: " + e.getMessage()));
+        });
+        if (request.stream()) {
+            stream(exchange, request, handle, events, responses);
+            return 200;
+        }
+        HttpReplies.send(exchange, 200, whole(request, handle, events, responses));
+        return 200;
+    }
+
+    private JsonNode whole(ApiRequest request, RequestHandle handle, RequestEvents events, Responses responses) {
+        GenerationResult r = await(request, handle, events);
+        List<TopLogprobs.Alternatives> alternatives = request.wantsLogprobs()
+                ? events.topLogprobs().inFinalOrder(r) : new ArrayList<>();
+        return responses.complete(r, alternatives);
+    }
+
+    /** The result, or the API error that says why there is none. */
+    private GenerationResult await(ApiRequest request, RequestHandle handle, RequestEvents events) {
+        GenerationResult r;
+        try {
+            r = handle.result().get(request.budgets().timeout().toMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!events.wasAdmitted())
+                throw new ApiException(504, "timeout", null, "timeout", e.getCause().getMessage());
+            throw new ApiException(500, "server_error", null, null, e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            handle.cancel();
+            throw new ApiException(500, "server_error", null, null, "the engine did not finish the request in time");
+        } catch (InterruptedException e) {
+            handle.cancel();
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "server_error", null, null, "the server is shutting down");
+        }
+        if (events.failure() != null)
+            throw new ApiException(500, "server_error", null, null, "the server failed to follow the request: "
+                    + events.failure());
+        return r;
+    }
+
+    private void stream(HttpExchange exchange, ApiRequest request, RequestHandle handle, RequestEvents events,
+                        Responses responses) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        try {
+            exchange.sendResponseHeaders(200, 0);
+            var sse = new SseWriter(exchange.getResponseBody());
+            boolean first = true;
+            if (request.endpoint() == Endpoint.CHAT) {
+                sse.data(responses.chunk("", true));
+                first = false;
+            }
+            sse.flush();
+            List<StreamEvent> batch = new ArrayList<>();
+            boolean ended = false;
+            while (!ended) {
+                StreamEvent next = events.queue.poll(config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+                if (next == null) {
+                    sse.comment("keep-alive");
+                } else {
+                    batch.add(next);
+                    events.queue.drainTo(batch);
+                }
+                for (StreamEvent e : batch) {
+                    switch (e) {
+                        case StreamEvent.Text t -> sse.data(responses.chunk(t.text(), first));
+                        case StreamEvent.PathChange p -> sse.event("multiverse.path", p.data());
+                        case StreamEvent.End end -> ended = true;
+                    }
+                    if (e instanceof StreamEvent.Text) first = false;
+                }
+                batch.clear();
+                sse.flush();
+            }
+            finish(sse, request, handle, events, responses);
+        } catch (IOException e) {
+            // The client went away: stop generating for it.
+            handle.cancel();
+            metrics.cancelled();
+        } catch (InterruptedException e) {
+            handle.cancel();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void finish(SseWriter sse, ApiRequest request, RequestHandle handle, RequestEvents events,
+                        Responses responses) throws IOException {
+        try {
+            GenerationResult r = await(request, handle, events);
+            sse.data(responses.finalChunk(r));
+            if (request.includeUsage()) sse.data(responses.usageChunk(r));
+        } catch (ApiException e) {
+            sse.data(HttpReplies.errorBody(e));
+        }
+        sse.done();
+        sse.flush();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.multiverse.server;
+
+import dev.multiverse.model.Backend;
+import dev.multiverse.model.Batch;
+import dev.multiverse.model.StepResult;
+import dev.multiverse.weights.ModelConfig;
+
+/** A backend that takes at least {@code stepMillis} per step, so tests can catch requests mid-flight. */
+record SlowBackend(Backend inner, long stepMillis) implements Backend {
+
+    @Override
+    public ModelConfig config() {
+        return inner.config();
+    }
+
+    @Override
+    public int slotCapacity() {
+        return inner.slotCapacity();
+    }
+
+    @Override
+    public StepResult step(Batch batch) {
+        try {
+            Thread.sleep(stepMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return inner.step(batch);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

@@ -6,20 +6,6 @@
 // a plain element loop. Grid: ceil(out / warps per block) blocks.
 #define GEMV_MAX_ROWS 8
 
-// acc[r] += w · x[r] over one chunk of 8 elements (chunk c of every row), for the n rows.
-__device__ __forceinline__ void gemv_chunk(uint4 wv, const bf16* x, int in, int n, int c, float* acc) {
-    float wf[8];
-    unpack_bf16x8(wv, wf);
-#pragma unroll
-    for (int r = 0; r < GEMV_MAX_ROWS; r++) {
-        if (r >= n) break;
-        float xf[8];
-        unpack_bf16x8(__ldg((const uint4*) (x + (size_t) r * in) + c), xf);
-#pragma unroll
-        for (int j = 0; j < 8; j++) acc[r] += wf[j] * xf[j];
-    }
-}
-
 extern "C" __global__ void gemv_bf16(const bf16* x, const bf16* w, float* y, int n, int in, int out) {
     int o = (blockIdx.x * blockDim.x + threadIdx.x) >> 5, lane = threadIdx.x & 31;
     if (o >= out) return;
@@ -28,17 +14,21 @@ extern "C" __global__ void gemv_bf16(const bf16* x, const bf16* w, float* y, int
 #pragma unroll
     for (int r = 0; r < GEMV_MAX_ROWS; r++) acc[r] = 0.f;
     if ((in & 7) == 0) {
-        // Four 16-byte weight loads in flight per lane before any is used, then the rest one by one.
         const uint4* w8 = (const uint4*) wo;
-        int chunks = in >> 3, c = lane;
-        for (; c + 96 < chunks; c += 128) {
-            uint4 w0 = __ldg(&w8[c]), w1 = __ldg(&w8[c + 32]), w2 = __ldg(&w8[c + 64]), w3 = __ldg(&w8[c + 96]);
-            gemv_chunk(w0, x, in, n, c, acc);
-            gemv_chunk(w1, x, in, n, c + 32, acc);
-            gemv_chunk(w2, x, in, n, c + 64, acc);
-            gemv_chunk(w3, x, in, n, c + 96, acc);
+        int chunks = in >> 3;
+#pragma unroll 4
+        for (int c = lane; c < chunks; c += 32) {
+            float wf[8];
+            unpack_bf16x8(__ldg(&w8[c]), wf);
+#pragma unroll
+            for (int r = 0; r < GEMV_MAX_ROWS; r++) {
+                if (r >= n) break;
+                float xf[8];
+                unpack_bf16x8(((const uint4*) (x + (size_t) r * in))[c], xf);
+#pragma unroll
+                for (int j = 0; j < 8; j++) acc[r] += wf[j] * xf[j];
+            }
         }
-        for (; c < chunks; c += 32) gemv_chunk(__ldg(&w8[c]), x, in, n, c, acc);
     } else {
         for (int k = lane; k < in; k += 32) {
             float wk = bf16_to_float(wo[k]);

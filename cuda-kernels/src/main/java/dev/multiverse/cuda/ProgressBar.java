@@ -2,7 +2,10 @@ package dev.multiverse.cuda;
 
 import java.io.PrintStream;
 
-/** A one-line progress bar for long copies, redrawn in place at each whole percent; silent when the stream is null. */
+/**
+ * A one-line progress bar for long copies, redrawn in place at most every 200 ms (and at the end);
+ * silent when the stream is null.
+ */
 final class ProgressBar {
     private static final int WIDTH = 30;
     private final PrintStream out;
@@ -10,6 +13,7 @@ final class ProgressBar {
     private final long total;
     private long done;
     private int shownPercent = -1;
+    private long shownAtNanos;
     private final long startNanos = System.nanoTime();
 
     ProgressBar(PrintStream out, String label, long total) {
@@ -21,8 +25,10 @@ final class ProgressBar {
     void advance(long bytes) {
         done += bytes;
         int percent = (int) (100 * done / total);
-        if (out == null || percent == shownPercent) return;
+        long now = System.nanoTime();
+        if (out == null || percent == shownPercent || (percent < 100 && now - shownAtNanos < 200_000_000L)) return;
         shownPercent = percent;
+        shownAtNanos = now;
         int filled = WIDTH * percent / 100;
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         out.printf("\r%s [%s%s] %3d%% %.2f/%.2f GB %.1f GB/s", label, "#".repeat(filled), " ".repeat(WIDTH - filled), percent,

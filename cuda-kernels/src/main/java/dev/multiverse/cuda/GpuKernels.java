@@ -124,11 +124,15 @@ public final class GpuKernels implements AutoCloseable {
         launch("sample_tokens", sampleTokens, rows, 1, SAMPLE_THREADS, 0, logits, probs, vocab, temperature, topP, uniform, out);
     }
 
-    /** y[n][out] fp32 = x[n][in] · w[out][in]ᵀ, x and w bf16, for n ≤ {@link #GEMV_MAX_ROWS}: see gemv.cu. */
+    /**
+     * y[n][out] fp32 = x[n][in] · w[out][in]ᵀ, x and w bf16, for n ≤ {@link #GEMV_MAX_ROWS}: see
+     * gemv.cu. Outputs fewer than 16384 are split four ways along {@code in}, so that even a
+     * 5120-row matrix gives every SM enough warps to keep its loads in flight.
+     */
     public void gemv(long x, long w, long y, int n, int in, int out) {
         if (n > GEMV_MAX_ROWS) throw new IllegalArgumentException("gemv takes at most " + GEMV_MAX_ROWS + " rows, got " + n);
-        int warpsPerBlock = 8;
-        launch("gemv_bf16", gemv, (out + warpsPerBlock - 1) / warpsPerBlock, 1, 32 * warpsPerBlock, 0, x, w, y, n, in, out);
+        int warpsPerBlock = 8, splitK = out < 16_384 ? 4 : 1, outsPerBlock = warpsPerBlock / splitK;
+        launch("gemv_bf16", gemv, (out + outsPerBlock - 1) / outsPerBlock, 1, 32 * warpsPerBlock, 0, x, w, y, n, in, out, splitK);
     }
 
     /** count values center + scale·U[−1, 1) from (seed, index), as bf16 or fp32. */

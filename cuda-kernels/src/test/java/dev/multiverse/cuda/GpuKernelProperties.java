@@ -96,9 +96,9 @@ class GpuKernelProperties {
     @Property(tries = 40)
     void gemvIsXTimesWTransposed(@ForAll @IntRange(min = 1, max = GpuKernels.GEMV_MAX_ROWS) int n,
                                  @ForAll @IntRange(min = 1, max = 1200) int in, @ForAll @IntRange(min = 1, max = 300) int out,
-                                 @ForAll boolean multipleOf8, @ForAll long seed) {
-        int width = multipleOf8 ? (in + 7) / 8 * 8 : in;
-        checkProduct(n, width, out, seed, (x, w, y) -> gpu.kernels.gemv(x, w, y, n, width, out));
+                                 @ForAll boolean multipleOf8, @ForAll boolean wide, @ForAll long seed) {
+        int width = multipleOf8 ? (in + 7) / 8 * 8 : in, outputs = wide ? 16_384 + out : out; // wide: not split along in
+        checkProduct(n, width, outputs, seed, (x, w, y) -> gpu.kernels.gemv(x, w, y, n, width, outputs));
     }
 
     interface Product {

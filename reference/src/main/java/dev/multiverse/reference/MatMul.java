@@ -47,7 +47,7 @@ public final class MatMul {
      * 4×4 kernel over widened rows is faster (a 4×4 register variant was 20-40% slower there).
      */
     private static final int BF16_IN_REGISTERS_MAX_BATCH = BLOCK - 1;
-    /** Blocks of weight rows per chunk handed to a thread. */
+    /** The fewest blocks of weight rows per chunk handed to a thread (the last chunks of a loop). */
     private static final int GRAIN = 4;
 
     /** One product of a fused {@link #matmul(ThreadTeam, float[], int, Product...)}: out = x·wᵀ + bias. */

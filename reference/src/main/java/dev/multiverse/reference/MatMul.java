@@ -16,16 +16,17 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A decode step is memory-bound: every weight is read once per step, and the kernel must widen
  * and multiply faster than memory delivers (at ~30 GB/s of BF16, 15 G elements/s per core).
  *
- * <p>BF16 weights (the models' own dtype) are widened in registers, never stored: a bf16 is the
- * top half of a float32, so an int lane holding the pair (w[2i] low, w[2i+1] high) gives w[2i+1]
- * as a float by clearing the low 16 bits and w[2i] by shifting left 16. The activations are split
- * once per call into their even and odd elements, so the even weights meet the even activations
- * and no lane is shuffled. Four weight rows are read together, once from memory and then from L1
- * for each further activation row, so the memory reads spread evenly over the multiplies.
+ * <p>BF16 weights (the models' own dtype) at batches up to 8 are widened in registers, never
+ * stored: a bf16 is the top half of a float32, so an int lane holding the pair (w[2i] low,
+ * w[2i+1] high) gives w[2i+1] as a float by clearing the low 16 bits and w[2i] by shifting left
+ * 16. The activations are split once per call into their even and odd elements, so the even
+ * weights meet the even activations and no lane is shuffled. Four weight rows are read together,
+ * once from memory and then from L1 for each further activation row, so the memory reads spread
+ * evenly over the multiplies.
  *
- * <p>F32 and F16 rows are widened to floats into a small per-thread buffer (it stays in L1) and
- * multiplied from there into every activation row: four weight rows meet four activation rows at
- * a time, so each vector loaded feeds four FMAs.
+ * <p>F32 and F16 rows, and BF16 rows at larger batches, are widened to floats into a small
+ * per-thread buffer (it stays in L1) and multiplied from there into every activation row: four
+ * weight rows meet four activation rows at a time, so each vector loaded feeds four FMAs.
  *
  * <p>Every vector lives inside one method (no helper returns a vector): the JIT then keeps them
  * in registers whatever it decides to inline.
@@ -43,14 +44,15 @@ public final class MatMul {
     /** Weight rows widened together, and activation rows multiplied together: a 4×4 block of outputs. */
     private static final int BLOCK = 4;
     /**
-     * Whether BF16 rows are widened in registers (again for each activation row) at every batch,
-     * rather than once into the buffer for {@link #block4x4} from batch 4 on. With the weights in
-     * cache the buffer is faster from batch 4 (batch 8: 6.5-8 against 4 G weights/s on one core),
-     * but read from memory the register path is faster (one core, a 117 MB matrix: batch 4 5.6-6.1
-     * against 4.2-4.5, batch 8 3.7-4.0 against 3.2-3.4, batch 16 equal): the buffer path reads
-     * memory in bursts between multiplies, the register path all along them.
+     * Up to this batch BF16 rows are widened in registers, again for each activation row; above
+     * it, once into the per-thread buffer for {@link #block4x4}. With the weights in cache the
+     * buffer is faster from batch 4 (batch 8: 6.5-8 against 4 G weights/s on one core), but read
+     * from memory the register path is faster (one core, a 117 MB matrix: batch 4 5.6-6.1 against
+     * 4.2-4.5, batch 8 3.7-4.0 against 3.2-3.4): the buffer path reads memory in bursts between
+     * the multiplies, the register path all along them. At batch 16 the step is compute-bound
+     * and the buffer's cheaper multiplies win (decode step 2.5-3.0× batch 1, against 3.0-3.4×).
      */
-    private static final boolean BF16_IN_REGISTERS = true;
+    private static final int BF16_IN_REGISTERS_MAX_BATCH = 2 * BLOCK;
     /** The fewest blocks of weight rows per chunk handed to a thread (the last chunks of a loop). */
     private static final int GRAIN = 4;
 
@@ -85,7 +87,7 @@ public final class MatMul {
                 throw new IllegalArgumentException("buffers too small for batch " + batch + " of " + w);
             firstBlock[p + 1] = firstBlock[p] + (w.rows() + BLOCK - 1) / BLOCK;
         }
-        float[] split = anyBf16 && BF16_IN_REGISTERS ? splitEvenOdd(team, x, batch, cols) : null;
+        float[] split = anyBf16 && batch <= BF16_IN_REGISTERS_MAX_BATCH ? splitEvenOdd(team, x, batch, cols) : null;
         team.forRange(firstBlock[products.length], GRAIN, (worker, from, to) -> {
             for (int block = from; block < to; block++) {
                 int p = 0;
@@ -104,7 +106,7 @@ public final class MatMul {
         int rows = w.rows(), cols = w.cols(), nr = Math.min(BLOCK, rows - r0);
         float[] out = product.out();
         int b = 0;
-        if (w.dtype() == DType.BF16 && BF16_IN_REGISTERS) {
+        if (w.dtype() == DType.BF16 && batch <= BF16_IN_REGISTERS_MAX_BATCH) {
             for (; b < batch; b++) bf16Block4x1(w, r0, nr, split, x, b, out, scratch);
         } else {
             // A short last block repeats its last row; the repeats are computed, never written.

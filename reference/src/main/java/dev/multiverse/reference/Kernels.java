@@ -80,6 +80,26 @@ public final class Kernels {
         }
     }
 
+    /**
+     * {@code x[i] = e^(x[i] - shift)} for {@code i < n}, in place, returning their sum: the
+     * numerators and the denominator of a softmax (shift = the maximum keeps every power ≤ 1).
+     */
+    public static float expShifted(float[] x, int n, float shift) {
+        FloatVector sums = FloatVector.zero(MatMul.F);
+        int i = 0;
+        for (int upper = MatMul.F.loopBound(n); i < upper; i += L) {
+            FloatVector e = FloatVector.fromArray(MatMul.F, x, i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(x, i);
+            sums = sums.add(e);
+        }
+        float sum = sums.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            x[i] = (float) Math.exp(x[i] - shift);
+            sum += x[i];
+        }
+        return sum;
+    }
+
     /** The residual connection, {@code x += delta}. x, delta [length]. */
     public static void add(float[] x, float[] delta, int length) {
         int i = 0;

@@ -114,6 +114,8 @@ public final class ThreadTeam implements AutoCloseable {
      * size)} items but at least {@code grain}: early chunks are long (long sequential reads, which
      * the hardware prefetchers need to reach full memory bandwidth, and few trips to the shared
      * counter), late ones short, so a thread slowed by another process leaves the rest to the others.
+     * The price, on a machine shared with other work: a thread descheduled while it holds an early
+     * chunk (a quarter of the loop with two threads) delays the whole loop until it runs again.
      */
     private void runChunks(int worker) {
         int share = 2 * size();

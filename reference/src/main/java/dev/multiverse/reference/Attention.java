@@ -35,11 +35,7 @@ public final class Attention {
                     score[j] = Kernels.dot(q, qo, keys, slots[j] * kvDim + kvo, headDim) * scale;
                     max = Math.max(max, score[j]);
                 }
-                float sum = 0;
-                for (int j = 0; j < slots.length; j++) {
-                    score[j] = (float) Math.exp(score[j] - max);
-                    sum += score[j];
-                }
+                float sum = Kernels.expShifted(score, slots.length, max);
                 Arrays.fill(out, qo, qo + headDim, 0f);
                 for (int j = 0; j < slots.length; j++) {
                     Kernels.axpy(score[j] / sum, values, slots[j] * kvDim + kvo, out, qo, headDim);

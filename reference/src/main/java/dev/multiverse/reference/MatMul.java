@@ -14,16 +14,19 @@ import jdk.incubator.vector.VectorSpecies;
  * The matrix products of the forward pass, with the weights read in place (F32, F16 or BF16).
  *
  * <p>A decode step is memory-bound: every weight is read once per step, and the kernel must widen
- * and multiply faster than memory delivers (at ~30 GB/s of BF16, 15 G elements/s per core). Each
- * weight row is read from memory once, widened to floats into a small per-thread buffer (it stays
- * in L1/L2), and multiplied from there into every activation row of the batch. Four weight rows
- * meet four activation rows at a time, so each vector loaded feeds four FMAs.
+ * and multiply faster than memory delivers (at ~30 GB/s of BF16, 15 G elements/s per core).
  *
- * <p>For one to three activation rows (where widening would cost more than the multiplies) BF16
- * weights are widened in registers, never stored: a bf16 is the top half of a float32, so an int
- * lane holding the pair (w[2i] low, w[2i+1] high) gives w[2i+1] as a float by clearing the low 16
- * bits and w[2i] by shifting left 16. The activations are split once per call into their even and
- * odd elements, so the even weights meet the even activations and no lane is shuffled.
+ * <p>BF16 weights (the models' own dtype) at batches up to 8 are widened in registers, never
+ * stored: a bf16 is the top half of a float32, so an int lane holding the pair (w[2i] low,
+ * w[2i+1] high) gives w[2i+1] as a float by clearing the low 16 bits and w[2i] by shifting left
+ * 16. The activations are split once per call into their even and odd elements, so the even
+ * weights meet the even activations and no lane is shuffled. Four weight rows are read together,
+ * once from memory and then from L1 for each further activation row, so the memory reads spread
+ * evenly over the multiplies.
+ *
+ * <p>F32 and F16 rows, and BF16 rows at larger batches, are widened to floats into a small
+ * per-thread buffer (it stays in L1) and multiplied from there into every activation row: four
+ * weight rows meet four activation rows at a time, so each vector loaded feeds four FMAs.
  *
  * <p>Every vector lives inside one method (no helper returns a vector): the JIT then keeps them
  * in registers whatever it decides to inline.
@@ -41,13 +44,16 @@ public final class MatMul {
     /** Weight rows widened together, and activation rows multiplied together: a 4×4 block of outputs. */
     private static final int BLOCK = 4;
     /**
-     * Up to this batch BF16 rows are widened in registers, again for each activation row; from a
-     * full block of four on, once into the per-thread buffer for {@link #block4x4}. Measured on one
-     * core with the weights in cache: batch 1 and 2 run 1.6-2× faster in registers; from batch 4 the
-     * 4×4 kernel over widened rows is faster (a 4×4 register variant was 20-40% slower there).
+     * Up to this batch BF16 rows are widened in registers, again for each activation row; above
+     * it, once into the per-thread buffer for {@link #block4x4}. With the weights in cache the
+     * buffer is faster from batch 4 (batch 8: 6.5-8 against 4 G weights/s on one core), but read
+     * from memory the register path is faster (one core, a 117 MB matrix: batch 4 5.6-6.1 against
+     * 4.2-4.5, batch 8 3.7-4.0 against 3.2-3.4): the buffer path reads memory in bursts between
+     * the multiplies, the register path all along them. At batch 16 the step is compute-bound
+     * and the buffer's cheaper multiplies win (decode step 2.5-3.0× batch 1, against 3.0-3.4×).
      */
-    private static final int BF16_IN_REGISTERS_MAX_BATCH = BLOCK - 1;
-    /** Blocks of weight rows per chunk handed to a thread. */
+    private static final int BF16_IN_REGISTERS_MAX_BATCH = 2 * BLOCK;
+    /** The fewest blocks of weight rows per chunk handed to a thread (the last chunks of a loop). */
     private static final int GRAIN = 4;
 
     /** One product of a fused {@link #matmul(ThreadTeam, float[], int, Product...)}: out = x·wᵀ + bias. */

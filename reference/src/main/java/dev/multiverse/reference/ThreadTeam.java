@@ -7,9 +7,9 @@ import java.util.concurrent.locks.LockSupport;
  * A fixed team of threads that splits a range of work items among themselves: the caller's thread
  * plus {@code size - 1} workers, created once. A parallel loop allocates nothing but the lambda.
  *
- * <p>Items are handed out in chunks from a shared counter, so a thread slowed by another process
- * on the same core simply takes fewer chunks. Workers spin briefly before parking, which keeps the
- * hand-off cheap between the many short loops of a forward step.
+ * <p>Items are handed out in shrinking chunks from a shared counter, so a thread slowed by another
+ * process on the same core simply takes fewer chunks. Workers spin briefly before parking, which
+ * keeps the hand-off cheap between the many short loops of a forward step.
  */
 public final class ThreadTeam implements AutoCloseable {
 
@@ -74,8 +74,8 @@ public final class ThreadTeam implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} over items {@code [0, count)} in chunks of {@code grain} items, on all
-     * threads, and returns when every item is done. Not reentrant: one loop at a time.
+     * Runs {@code task} over items {@code [0, count)} in chunks of at least {@code grain} items, on
+     * all threads, and returns when every item is done. Not reentrant: one loop at a time.
      */
     public void forRange(int count, int grain, RangeTask task) {
         if (closed) throw new IllegalStateException("thread team is closed");
@@ -109,9 +109,22 @@ public final class ThreadTeam implements AutoCloseable {
         if (t instanceof Error e) throw e;
     }
 
+    /**
+     * Takes chunks until none is left. A chunk is a share of what remains, {@code remaining / (2 ·
+     * size)} items but at least {@code grain}: early chunks are long (long sequential reads, which
+     * the hardware prefetchers need to reach full memory bandwidth, and few trips to the shared
+     * counter), late ones short, so a thread slowed by another process leaves the rest to the others.
+     * The price, on a machine shared with other work: a thread descheduled while it holds an early
+     * chunk (a quarter of the loop with two threads) delays the whole loop until it runs again.
+     */
     private void runChunks(int worker) {
-        for (int from; (from = next.getAndAdd(grain)) < count; ) {
-            task.run(worker, from, Math.min(count, from + grain));
+        int share = 2 * size();
+        while (true) {
+            int from = next.get();
+            if (from >= count) return;
+            int to = from + Math.max(grain, (count - from) / share);
+            if (to > count || to < 0) to = count;
+            if (next.compareAndSet(from, to)) task.run(worker, from, to);
         }
     }
 

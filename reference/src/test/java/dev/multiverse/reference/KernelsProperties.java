@@ -87,9 +87,12 @@ class KernelsProperties {
     }
 
     @Property(tries = 50)
-    void swigluIsSiluOfGateTimesUp(@ForAll @IntRange(min = 1, max = 100) int length, @ForAll long seed) {
+    void swigluIsSiluOfGateTimesUp(
+            @ForAll @IntRange(min = 1, max = 100) int length, @ForAll boolean wide, @ForAll long seed) {
         Random random = new Random(seed);
         float[] gate = TestMatrices.gaussian(length, random), up = TestMatrices.gaussian(length, random);
+        // wide: gates up to ±200, where e^-g overflows to infinity (g < -88) or vanishes
+        if (wide) for (int i = 0; i < length; i++) gate[i] *= 50;
         float[] original = gate.clone();
         Kernels.swiglu(gate, up, length);
         for (int i = 0; i < length; i++) {
@@ -97,6 +100,24 @@ class KernelsProperties {
             double expected = g / (1 + Math.exp(-g)) * up[i];
             assertEquals(expected, gate[i], 1e-6 * (1 + Math.abs(expected)), "element " + i);
         }
+    }
+
+    @Property(tries = 50)
+    void expShiftedIsTheSoftmaxNumeratorsAndTheirSum(@ForAll @IntRange(min = 1, max = 70) int n, @ForAll long seed) {
+        Random random = new Random(seed);
+        float[] x = TestMatrices.gaussian(n, random);
+        for (int i = 0; i < n; i++) x[i] *= 30; // powers down to e^-200: underflow to zero
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : x) max = Math.max(max, v);
+        float[] original = x.clone();
+        float sum = Kernels.expShifted(x, n, max);
+        double expectedSum = 0;
+        for (int i = 0; i < n; i++) {
+            double expected = Math.exp(original[i] - max); // the float difference, as the kernel rounds it
+            expectedSum += expected;
+            assertEquals(expected, x[i], 1e-6 * expected + 1e-30, "element " + i);
+        }
+        assertEquals(expectedSum, sum, 1e-6 * expectedSum, "sum");
     }
 
     @Property(tries = 100)

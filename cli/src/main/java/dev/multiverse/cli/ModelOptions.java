@@ -33,6 +33,11 @@ final class ModelOptions {
             description = "where the forward pass runs (default: ${DEFAULT-VALUE}); cuda needs the CUDA backend module")
     BackendKind device;
 
+    @Option(names = "--random-weights", paramLabel = "SEED",
+            description = "random weights from SEED instead of the model's files (the shape from DIR/config.json; cuda only):"
+                    + " for benchmarks at full size")
+    Long randomSeed;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "CPU threads for the forward pass (default: all cores)")
     int threads;
@@ -69,9 +74,12 @@ final class ModelOptions {
         BackendFactory factory = BackendFactory.find(device).orElseThrow(() -> new BadInputException("--device "
                 + device.label() + ": no " + device.label() + " backend on the class path (a module that registers a "
                 + BackendFactory.class.getName() + " for " + device + "; for CUDA, multiverse-cuda-kernels); use --device cpu"));
+        if (randomSeed != null && device != BackendKind.CUDA)
+            throw new BadInputException("--random-weights needs --device cuda (random weights are made on the GPU)");
         try {
             ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
-            Backend backend = factory.open(config, WeightStore.open(dir), slots, threads);
+            Backend backend = randomSeed != null ? factory.openRandom(config, randomSeed, slots, threads)
+                    : factory.open(config, WeightStore.open(dir), slots, threads);
             return new Loaded(tokenizer, new TokenizerVocabulary(tokenizer, config.eosTokenIds()), backend);
         } catch (Exception e) {
             throw new BadInputException(dir + ": " + e.getMessage(), e);

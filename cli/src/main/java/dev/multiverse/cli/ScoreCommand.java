@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.multiverse.layout.Layout;
+import dev.multiverse.model.Backend;
+import dev.multiverse.model.BackendFactory;
+import dev.multiverse.model.BackendKind;
 import dev.multiverse.reference.LogProbs;
 import dev.multiverse.reference.Qwen2;
 import dev.multiverse.reference.Qwen2Weights;
+import dev.multiverse.reference.SinglePass;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.tokenizer.TokenizerFormatException;
 import dev.multiverse.weights.ModelConfig;
@@ -23,8 +27,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code multiverse score}: one forward pass of the CPU reference model over a text under its
- * Multiverse layout (positions and visibility), printing what the model makes of every token.
+ * {@code multiverse score}: one forward pass of the model over a text under its Multiverse layout
+ * (positions and visibility), printing what the model makes of every token: on the CPU
+ * reference, or with {@code --device cuda} on the GPU backend.
  */
 @Command(
         name = "score",
@@ -46,6 +51,10 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--text-file", required = true, paramLabel = "FILE", description = "the text to score, UTF-8")
     Path textFile;
 
+    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "cpu: the reference's single pass (default); cuda: the GPU backend, one token per step")
+    BackendKind device;
+
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all processors)")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -58,15 +67,30 @@ public final class ScoreCommand implements Callable<Integer> {
         Layout layout = Layout.of(tokens, tokenizer.tags());
         ModelConfig config = loadConfig(modelDir.resolve("config.json"));
         LogProbs.TokenScores scores;
-        try (WeightStore store = WeightStore.open(modelDir); Qwen2 model = new Qwen2(Qwen2Weights.from(store, config), threads)) {
-            scores = LogProbs.score(model, tokens, layout.positions(), layout::sees);
-        } catch (WeightsFormatException e) {
-            throw new BadInputException(e.getMessage(), e);
+        if (device == BackendKind.CPU) {
+            try (WeightStore store = WeightStore.open(modelDir); Qwen2 model = new Qwen2(Qwen2Weights.from(store, config), threads)) {
+                scores = LogProbs.score(model, tokens, layout.positions(), layout::sees);
+            } catch (WeightsFormatException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
+        } else {
+            scores = scoreOn(device, config, tokens, layout);
         }
         var out = spec.commandLine().getOut();
         out.println(JSON.writeValueAsString(toJson(tokens, layout.positions(), scores)));
         out.flush();
         return MultiverseCli.EXIT_OK;
+    }
+
+    /** The same scores through another backend's {@link SinglePass} (every token its own step, its visible slots as context). */
+    private LogProbs.TokenScores scoreOn(BackendKind kind, ModelConfig config, int[] tokens, Layout layout) {
+        BackendFactory factory = BackendFactory.find(kind)
+                .orElseThrow(() -> new BadInputException("--device " + kind.label() + ": no such backend on the class path"));
+        try (Backend backend = factory.open(config, WeightStore.open(modelDir), Math.max(1, tokens.length), threads)) {
+            return LogProbs.score(SinglePass.over(backend), tokens, layout.positions(), layout::sees);
+        } catch (RuntimeException | IOException | WeightsFormatException e) {
+            throw new BadInputException(modelDir + ": " + e.getMessage(), e);
+        }
     }
 
     static ObjectNode toJson(int[] tokens, int[] positions, LogProbs.TokenScores scores) {

@@ -123,6 +123,18 @@ class EngineCommandsTest {
     }
 
     @Test
+    void randomWeightsNeedTheCudaDevice() {
+        CliRun cpu = CliRun.of("generate", "--model", model.toString(), "--random-weights", "1", "--max-tokens", "4", "hi");
+        assertEquals(MultiverseCli.EXIT_BAD_INPUT, cpu.exit(), cpu.err());
+        assertTrue(cpu.err().contains("--random-weights needs --device cuda"), cpu.err());
+        if (dev.multiverse.cuda.CudaDevice.available()) {
+            CliRun gpu = CliRun.of("generate", "--model", model.toString(), "--device", "cuda", "--random-weights", "1",
+                    "--max-tokens", "4", "hi");
+            assertEquals(MultiverseCli.EXIT_OK, gpu.exit(), gpu.err());
+        }
+    }
+
+    @Test
     void panelShowsOneColumnPerPath() throws Exception {
         var panel = new PathPanel(dev.multiverse.tokenizer.Tokenizer.load(model.resolve("tokenizer.json")), new PrintWriter(new StringWriter()), 80);
         Map<String, StringBuilder> paths = new LinkedHashMap<>();

@@ -97,6 +97,25 @@ class ScoreCommandTest {
         }
     }
 
+    /** Where there is a GPU, --device cuda scores like the CPU within the bf16 budget; elsewhere it says why it cannot run. */
+    @Test
+    void theCudaDeviceScoresLikeTheCpuOrSaysWhyNot() throws Exception {
+        Path file = Files.writeString(dir.resolve("cuda.txt"), "hello world, hello world");
+        CliRun cuda = CliRun.of("score", "--model", model.toString(), "--text-file", file.toString(), "--device", "cuda");
+        if (!dev.multiverse.cuda.CudaDevice.available()) {
+            assertEquals(MultiverseCli.EXIT_BAD_INPUT, cuda.exit(), cuda.err());
+            assertTrue(cuda.err().contains("libcuda.so.1"), cuda.err());
+            return;
+        }
+        CliRun cpu = CliRun.of("score", "--model", model.toString(), "--text-file", file.toString());
+        assertEquals(MultiverseCli.EXIT_OK, cuda.exit(), cuda.err());
+        var a = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cpu.out());
+        var b = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cuda.out());
+        assertEquals(a.get("tokens"), b.get("tokens"));
+        for (int j = 1; j < a.get("logprobs").size(); j++)
+            assertEquals(a.get("logprobs").get(j).asDouble(), b.get("logprobs").get(j).asDouble(), 0.1, "log-prob of token " + j);
+    }
+
     @Test
     void aMissingModelDirectoryIsBadInput() throws Exception {
         Path file = Files.writeString(dir.resolve("t.txt"), "hello");

@@ -18,12 +18,21 @@ public final class CudaBackendFactory implements BackendFactory {
         return BackendKind.CUDA;
     }
 
+    /** Random bf16 weights made on the device (uniform in ±0.02, norms 1): the 32B shape needs no files. */
+    @Override
+    public Backend openRandom(ModelConfig config, long seed, int slotCapacity, int threads) {
+        return CudaBackend.random(config, seed, ordinal(), slotCapacity);
+    }
+
+    private static int ordinal() {
+        String ordinal = System.getenv("MULTIVERSE_CUDA_DEVICE");
+        return ordinal == null ? 0 : Integer.parseInt(ordinal.trim());
+    }
+
     @Override
     public Backend open(ModelConfig config, WeightStore store, int slotCapacity, int threads) {
         try (store) {
-            String ordinal = System.getenv("MULTIVERSE_CUDA_DEVICE");
-            return CudaBackend.upload(Qwen2Weights.from(store, config), ordinal == null ? 0 : Integer.parseInt(ordinal.trim()),
-                    slotCapacity, System.err);
+            return CudaBackend.upload(Qwen2Weights.from(store, config), ordinal(), slotCapacity, System.err);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

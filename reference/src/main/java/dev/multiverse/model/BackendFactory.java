@@ -23,6 +23,16 @@ public interface BackendFactory {
      */
     Backend open(ModelConfig config, WeightStore store, int slotCapacity, int threads);
 
+    /**
+     * A backend for a model of {@code config}'s shape with random weights from {@code seed}, no
+     * files: for benchmarks at full size. Backends that cannot make them refuse.
+     *
+     * @throws UnsupportedOperationException if this backend has no random weights
+     */
+    default Backend openRandom(ModelConfig config, long seed, int slotCapacity, int threads) {
+        throw new UnsupportedOperationException("random weights are made by the cuda backend only");
+    }
+
     /** The factory for {@code kind} on the class path, if any. */
     static Optional<BackendFactory> find(BackendKind kind) {
         for (BackendFactory f : ServiceLoader.load(BackendFactory.class)) if (f.kind() == kind) return Optional.of(f);

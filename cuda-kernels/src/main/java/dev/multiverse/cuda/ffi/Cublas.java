@@ -9,7 +9,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,22 +79,11 @@ public final class Cublas implements AutoCloseable {
     }
 
     private static int call(MethodHandle h, Object... args) {
-        try {
-            return (int) h.invokeWithArguments(args);
-        } catch (Throwable t) {
-            throw new CudaException("native call failed: " + t, t);
-        }
+        return NativeLibrary.callInt(h, args);
     }
 
     private void check(String call, int status) {
-        if (status == 0) return;
-        String name = "cublasStatus " + status;
-        try {
-            name = ((MemorySegment) statusName.invokeExact(status)).reinterpret(256).getString(0, StandardCharsets.US_ASCII);
-        } catch (Throwable ignored) {
-            // keep the number
-        }
-        throw new CudaException(call + ": " + name);
+        if (status != 0) throw new CudaException(call + ": " + NativeLibrary.errorName(statusName, status, "cublasStatus " + status));
     }
 
     /**

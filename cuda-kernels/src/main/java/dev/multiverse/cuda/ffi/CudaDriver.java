@@ -97,11 +97,7 @@ public final class CudaDriver {
     }
 
     private int invoke(MethodHandle h, Object... args) {
-        try {
-            return (int) h.invokeWithArguments(args);
-        } catch (Throwable t) {
-            throw new CudaException("native call failed: " + t, t);
-        }
+        return NativeLibrary.callInt(h, args);
     }
 
     /** Throws unless {@code result} is CUDA_SUCCESS, naming {@code call} and the error. */
@@ -220,23 +216,11 @@ public final class CudaDriver {
     }
 
     public void copyToDeviceAsync(long dst, MemorySegment src, long bytes, long stream) {
-        try {
-            check("cuMemcpyHtoDAsync_v2", (int) memcpyHtoDAsync.invokeExact(dst, src, bytes, stream));
-        } catch (CudaException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new CudaException("cuMemcpyHtoDAsync_v2: " + t, t);
-        }
+        check("cuMemcpyHtoDAsync_v2", invoke(memcpyHtoDAsync, dst, src, bytes, stream));
     }
 
     public void copyToHostAsync(MemorySegment dst, long src, long bytes, long stream) {
-        try {
-            check("cuMemcpyDtoHAsync_v2", (int) memcpyDtoHAsync.invokeExact(dst, src, bytes, stream));
-        } catch (CudaException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new CudaException("cuMemcpyDtoHAsync_v2: " + t, t);
-        }
+        check("cuMemcpyDtoHAsync_v2", invoke(memcpyDtoHAsync, dst, src, bytes, stream));
     }
 
     public void copyDeviceAsync(long dst, long src, long bytes, long stream) {

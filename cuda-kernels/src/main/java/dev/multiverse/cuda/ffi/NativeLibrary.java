@@ -3,6 +3,7 @@ package dev.multiverse.cuda.ffi;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
@@ -91,6 +92,25 @@ final class NativeLibrary {
     /** Whether the library exports {@code name}. */
     boolean has(String name) {
         return symbols.find(name).isPresent();
+    }
+
+    /** Calls a downcall that returns an int status; a failure of the call itself becomes a {@link CudaException}. */
+    static int callInt(MethodHandle function, Object... args) {
+        try {
+            return (int) function.invokeWithArguments(args);
+        } catch (Throwable t) {
+            throw new CudaException("native call failed: " + t, t);
+        }
+    }
+
+    /** The name a library's error-to-string function gives {@code status}, or {@code fallback} if it gives none. */
+    static String errorName(MethodHandle toString, int status, String fallback) {
+        try {
+            MemorySegment text = (MemorySegment) toString.invokeExact(status);
+            return text.equals(MemorySegment.NULL) ? fallback : text.reinterpret(256).getString(0, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (Throwable t) {
+            return fallback;
+        }
     }
 
     /** Where the library was found. */

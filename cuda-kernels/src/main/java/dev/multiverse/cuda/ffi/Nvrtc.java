@@ -56,22 +56,11 @@ public final class Nvrtc {
     }
 
     private int invoke(MethodHandle h, Object... args) {
-        try {
-            return (int) h.invokeWithArguments(args);
-        } catch (Throwable t) {
-            throw new CudaException("native call failed: " + t, t);
-        }
+        return NativeLibrary.callInt(h, args);
     }
 
     private void check(String call, int result) {
-        if (result == 0) return;
-        String name = "nvrtcResult " + result;
-        try {
-            name = ((MemorySegment) errorString.invokeExact(result)).reinterpret(256).getString(0, StandardCharsets.US_ASCII);
-        } catch (Throwable ignored) {
-            // keep the number
-        }
-        throw new CudaException(call + ": " + name);
+        if (result != 0) throw new CudaException(call + ": " + NativeLibrary.errorName(errorString, result, "nvrtcResult " + result));
     }
 
     /** "major.minor" of this NVRTC. */

@@ -56,7 +56,7 @@ function renderText(text) {
     const region = el("div", "region " + m[1].toLowerCase());
     region.append(chip("<" + m[1] + ">"));
     if (m[1] === "Goal") {
-      const list = el("ol");
+      const list = el("ul");
       for (const o of m[2].matchAll(/<Outline>([\s\S]*?)(<\/Outline>|$)/g)) list.append(el("li", null, o[1].trim()));
       region.append(list);
     } else {
@@ -65,6 +65,7 @@ function renderText(text) {
     if (m[3]) region.append(chip(m[3]));
     out.append(region);
     at = m.index + m[0].length;
+    if (text[at] === "\n") at++; // the region is a box of its own: its closing newline would be a blank line
     if (m[0].length === 0) break;
   }
   appendTagged(out, text.slice(at));

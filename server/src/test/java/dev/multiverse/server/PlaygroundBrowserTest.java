@@ -46,6 +46,10 @@ class PlaygroundBrowserTest {
             try {
                 browser.get("http://127.0.0.1:" + served.server().port() + "/");
                 assertEquals("Multiverse playground", browser.getTitle());
+                // Note whether a path is ever drawn while it still runs: the tree grows live, not at the end.
+                ((ChromeDriver) browser).executeScript("window.sawRunningPath = false; new MutationObserver(() => {"
+                        + " if (document.querySelector('.path.running')) window.sawRunningPath = true; })"
+                        + ".observe(document.body, {subtree: true, childList: true});");
                 browser.findElement(By.id("generate")).click();
                 var status = browser.findElement(By.id("status"));
                 try {
@@ -56,6 +60,10 @@ class PlaygroundBrowserTest {
                 Files.createDirectories(SCREENSHOT.getParent());
                 Files.write(SCREENSHOT, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
                 assertEquals("done", status.getText(), "the page's status after the generation (see " + SCREENSHOT + ")");
+
+                assertEquals(Boolean.TRUE, ((ChromeDriver) browser).executeScript("return window.sawRunningPath;"),
+                        "paths were drawn while they ran");
+                assertTrue(browser.findElements(By.cssSelector(".path.running")).isEmpty(), "every path ended");
 
                 WebElement generation = browser.findElement(By.cssSelector(".generation"));
                 List<WebElement> paths = generation.findElements(By.cssSelector(".block .path"));

@@ -300,7 +300,7 @@ async function finish(g) {
     a.href = URL.createObjectURL(new Blob([json], { type: "application/json" }));
     a.download = "multiverse-generation.json";
     a.click();
-    URL.revokeObjectURL(a.href);
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
   };
 }
 

@@ -173,9 +173,17 @@ function drawMatrix(g, layout) {
       ctx.fillRect(j * cell, i * cell, cell, cell);
     }
   }
+  const overview = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  const zoomAt = (s) => {
+    const from = Math.max(0, Math.min(n - 32, s)), size = Math.min(32, n) * cell;
+    ctx.putImageData(overview, 0, 0);
+    ctx.strokeStyle = "#e07000";
+    ctx.lineWidth = 2;
+    ctx.strokeRect(from * cell, from * cell, size, size);
+    drawZoom(section.querySelector(".zoom"), layout, from);
+  };
   // Start the zoomed window where positions first restart: the second path of the first block.
-  let start = layout.positions.findIndex((p, i) => i > 0 && p <= layout.positions[i - 1]);
-  const zoomAt = (s) => drawZoom(section.querySelector(".zoom"), layout, Math.max(0, Math.min(n - 32, s)));
+  const start = layout.positions.findIndex((p, i) => i > 0 && p <= layout.positions[i - 1]);
   zoomAt(start < 0 ? 0 : start - 16);
   canvas.onclick = (ev) => zoomAt(Math.floor(ev.offsetY / cell) - 16);
 }

@@ -68,8 +68,8 @@ public final class ServeCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         try (var loaded = model.open(tokenizer, kvSlots);
              var server = OpenAiServer.start(loaded.backend(), loaded.vocabulary(), engine, config)) {
-            out.printf("multiverse serve: %s on http://%s:%d/v1 (%s, %d KV slots); stop with Ctrl-C%n", id, host,
-                    server.port(), model.device.label(), kvSlots);
+            out.printf("multiverse serve: %s on http://%s:%d/v1 (%s, %d KV slots), the playground on http://%s:%d/;"
+                    + " stop with Ctrl-C%n", id, host, server.port(), model.device.label(), kvSlots, host, server.port());
             out.flush();
             new CountDownLatch(1).await(); // serve until the thread is interrupted or the process ends
         } catch (InterruptedException stopped) {

@@ -66,6 +66,10 @@ class ServeCommandTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, reply.statusCode(), reply.body());
         assertTrue(reply.body().contains("\"critical_path\":64"), "--max-tokens is the default max_tokens: " + reply.body());
+        assertTrue(out.toString().contains("the playground on http://127.0.0.1:" + port + "/;"), out.toString());
+        HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(page.statusCode() == 200 && page.body().contains("<title>Multiverse playground</title>"), page.body());
         server.interrupt();
         server.join(10_000);
         assertEquals(MultiverseCli.EXIT_OK, exit.get(), err.toString());

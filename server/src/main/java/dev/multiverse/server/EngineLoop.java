@@ -83,6 +83,11 @@ public final class EngineLoop implements AutoCloseable {
         return handle;
     }
 
+    /** The engine's step counter; read it on the engine thread only (from an engine listener). */
+    long engineSteps() {
+        return engine.steps();
+    }
+
     /** Requests waiting or running. */
     public int inFlight() {
         return inFlight.get();

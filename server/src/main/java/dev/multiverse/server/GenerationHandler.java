@@ -52,7 +52,7 @@ final class GenerationHandler {
             throw new ApiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded", "the server is busy: "
                     + config.maxQueue() + " requests are waiting or running; retry after a second");
         }
-        var events = new RequestEvents(request, tokenizer, metrics);
+        var events = new RequestEvents(request, tokenizer, metrics, loop::engineSteps);
         RequestHandle handle;
         try {
             handle = loop.submit(new Request(request.prompt(), request.sampling(), request.budgets(), null, events));
@@ -81,7 +81,7 @@ final class GenerationHandler {
         GenerationResult r = await(request, handle, events);
         List<TopLogprobs.Alternatives> alternatives = request.wantsLogprobs()
                 ? events.topLogprobs().inFinalOrder(r) : new ArrayList<>();
-        return responses.complete(r, alternatives);
+        return responses.complete(r, alternatives, events.stepBatch());
     }
 
     /** The result, or the API error that says why there is none. */
@@ -156,7 +156,7 @@ final class GenerationHandler {
                         Responses responses) throws IOException {
         try {
             GenerationResult r = await(request, handle, events);
-            sse.data(responses.finalChunk(r));
+            sse.data(responses.finalChunk(r, events.stepBatch()));
             if (request.includeUsage()) sse.data(responses.usageChunk(r));
         } catch (ApiException e) {
             sse.data(HttpReplies.errorBody(e));

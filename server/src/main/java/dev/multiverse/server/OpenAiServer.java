@@ -29,16 +29,18 @@ public final class OpenAiServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final ServerConfig config;
     private final GenerationHandler generation;
+    private final LayoutHandler layout;
     private final long created = Instant.now().getEpochSecond();
 
     private OpenAiServer(HttpServer http, ExecutorService executor, EngineLoop loop, ServerMetrics metrics,
-                         ServerConfig config, GenerationHandler generation) {
+                         ServerConfig config, GenerationHandler generation, LayoutHandler layout) {
         this.http = http;
         this.executor = executor;
         this.loop = loop;
         this.metrics = metrics;
         this.config = config;
         this.generation = generation;
+        this.layout = layout;
     }
 
     /**
@@ -61,7 +63,8 @@ public final class OpenAiServer implements AutoCloseable {
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
-        var server = new OpenAiServer(http, executor, loop, metrics, config, generation);
+        var server = new OpenAiServer(http, executor, loop, metrics, config, generation,
+                new LayoutHandler(vocabulary.tokenizer()));
         http.createContext("/", server::route);
         http.start();
         return server;
@@ -89,14 +92,18 @@ public final class OpenAiServer implements AutoCloseable {
                 case "/v1/chat/completions" -> generate(Endpoint.CHAT, exchange, method);
                 case "/v1/completions" -> generate(Endpoint.COMPLETIONS, exchange, method);
                 case "/v1/models" -> get(exchange, method, models());
+                case "/v1/layout" -> {
+                    requireMethod(method, "POST");
+                    HttpReplies.send(exchange, 200, layout.answer(HttpReplies.readJson(exchange, config.maxBodyBytes())));
+                    yield 200;
+                }
                 case "/health" -> health(exchange, method);
                 case "/metrics" -> {
                     requireMethod(method, "GET");
                     HttpReplies.sendText(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render());
                     yield 200;
                 }
-                default -> throw new ApiException(404, "invalid_request_error", null, "not_found",
-                        "no such endpoint: " + method + " " + path);
+                default -> page(exchange, method, path);
             };
         } catch (ApiException e) {
             status = e.status();
@@ -113,12 +120,23 @@ public final class OpenAiServer implements AutoCloseable {
         } finally {
             exchange.close();
         }
-        metrics.request(path.startsWith("/v1/") || path.equals("/health") || path.equals("/metrics") ? path : "other", status);
+        metrics.request(path.startsWith("/v1/") || path.equals("/health") || path.equals("/metrics") ? path
+                : PlaygroundPage.at(path) != null ? "playground" : "other", status);
     }
 
     private int generate(Endpoint endpoint, HttpExchange exchange, String method) throws IOException {
         requireMethod(method, "POST");
         return generation.handle(endpoint, exchange);
+    }
+
+    /** The playground's files; 404 for any other path. */
+    private static int page(HttpExchange exchange, String method, String path) throws IOException {
+        PlaygroundPage page = PlaygroundPage.at(path);
+        if (page == null)
+            throw new ApiException(404, "invalid_request_error", null, "not_found", "no such endpoint: " + method + " " + path);
+        requireMethod(method, "GET");
+        page.send(exchange);
+        return 200;
     }
 
     private static int get(HttpExchange exchange, String method, ObjectNode body) throws IOException {

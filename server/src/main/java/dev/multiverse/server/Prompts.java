@@ -85,19 +85,25 @@ final class Prompts {
         if (p.isTextual()) {
             ids = tokenizer.encode(p.textValue());
         } else if (p.isArray()) {
-            ids = new int[p.size()];
-            for (int i = 0; i < ids.length; i++) {
-                JsonNode t = p.get(i);
-                if (!t.isIntegralNumber() || !t.canConvertToInt() || t.intValue() < 0 || t.intValue() >= tokenizer.vocabSize())
-                    throw ApiException.invalid("prompt", "prompt[" + i + "] must be a token id in [0, "
-                            + tokenizer.vocabSize() + "), got " + t + (p.size() > 1 && t.isContainerNode()
-                            ? " (one prompt per request: batches of prompts are not supported)" : ""));
-                ids[i] = t.intValue();
-            }
+            ids = tokenIds("prompt", p);
         } else {
             throw f.wrong("prompt", "a string or an array of token ids", p);
         }
         if (ids.length == 0) throw ApiException.invalid("prompt", "the prompt is empty: give at least one token");
+        return ids;
+    }
+
+    /** {@code array}'s elements as token ids, each checked against the vocabulary; {@code param} names the field. */
+    int[] tokenIds(String param, JsonNode array) {
+        int[] ids = new int[array.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode t = array.get(i);
+            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.intValue() < 0 || t.intValue() >= tokenizer.vocabSize())
+                throw ApiException.invalid(param, param + "[" + i + "] must be a token id in [0, "
+                        + tokenizer.vocabSize() + "), got " + t + (array.size() > 1 && t.isContainerNode()
+                        ? " (one list of token ids per request)" : ""));
+            ids[i] = t.intValue();
+        }
         return ids;
     }
 }

@@ -8,6 +8,7 @@ import dev.multiverse.tokenizer.Tokenizer;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * The engine listener of one API request, called on the engine thread: it notes the request's
@@ -23,16 +24,21 @@ final class RequestEvents implements EngineListener {
     private final FinalOrderText text;
     private final PathEvents paths;
     private final TopLogprobs top;
+    private final StepBatches stepBatches;
+    /** The step batches, published by the engine thread when the request finishes (null before, or without a trace). */
+    private volatile int[] stepBatch;
     private final AtomicBoolean admitted = new AtomicBoolean();
     /** Whether this request has left the queue-depth gauge (admitted, or finished without admission). */
     private final AtomicBoolean leftQueue = new AtomicBoolean();
     private volatile RuntimeException failure;
 
-    RequestEvents(ApiRequest request, Tokenizer tokenizer, ServerMetrics metrics) {
+    /** {@code engineStep} reads the engine's step counter (called on the engine thread). */
+    RequestEvents(ApiRequest request, Tokenizer tokenizer, ServerMetrics metrics, LongSupplier engineStep) {
         this.metrics = metrics;
         this.text = request.stream() ? new FinalOrderText(tokenizer, s -> queue.add(new StreamEvent.Text(s))) : null;
         this.paths = request.pathEvents() ? new PathEvents(tokenizer, e -> queue.add(new StreamEvent.PathChange(e))) : null;
         this.top = request.wantsLogprobs() ? new TopLogprobs(request.topLogprobs(), tokenizer.vocabSize()) : null;
+        this.stepBatches = request.trace() ? new StepBatches(engineStep) : null;
         metrics.waitingChanged(1);
     }
 
@@ -55,6 +61,11 @@ final class RequestEvents implements EngineListener {
         return top;
     }
 
+    /** With {@code multiverse.trace}, once the request finished: its sequences that sampled, per step; else null. */
+    int[] stepBatch() {
+        return stepBatch;
+    }
+
     @Override
     public void onLogits(long requestId, String pathKey, float[] logits) {
         if (top != null) guard(() -> top.onLogits(pathKey, logits));
@@ -69,6 +80,7 @@ final class RequestEvents implements EngineListener {
         }
         guard(() -> {
             if (top != null && origin == TokenEntry.Origin.SAMPLED) top.onSampled(pathKey);
+            if (stepBatches != null && origin == TokenEntry.Origin.SAMPLED) stepBatches.onSampled();
             if (text != null) text.onToken(pathKey, token, origin);
             if (paths != null) paths.onToken(pathKey, token);
         });
@@ -101,6 +113,7 @@ final class RequestEvents implements EngineListener {
     @Override
     public void onFinish(long requestId, GenerationResult result) {
         metrics.finished(result);
+        if (stepBatches != null) stepBatch = stepBatches.counts();
         guard(() -> {
             if (text != null) text.onFinish(result);
         });

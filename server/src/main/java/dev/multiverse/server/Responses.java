@@ -28,8 +28,11 @@ record Responses(ApiRequest request, String id, long created, String model, Logp
         };
     }
 
-    /** The whole answer of a non-streaming request. */
-    ObjectNode complete(GenerationResult r, List<TopLogprobs.Alternatives> alternatives) {
+    /**
+     * The whole answer of a non-streaming request; {@code stepBatch} is the request's sequences
+     * that sampled, per step (null without {@code multiverse.trace}).
+     */
+    ObjectNode complete(GenerationResult r, List<TopLogprobs.Alternatives> alternatives, int[] stepBatch) {
         ObjectNode root = envelope(request.endpoint().object);
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", 0);
@@ -39,7 +42,7 @@ record Responses(ApiRequest request, String id, long created, String model, Logp
         else choice.set("logprobs", logprobs.of(r, alternatives));
         choice.put("finish_reason", finishReason(r.finishReason()));
         root.set("usage", usage(r.stats()));
-        root.set("multiverse", multiverse(r, alternatives));
+        root.set("multiverse", multiverse(r, alternatives, stepBatch));
         return root;
     }
 
@@ -61,13 +64,13 @@ record Responses(ApiRequest request, String id, long created, String model, Logp
     }
 
     /** The last chunk with a choice: empty text, the finish reason, usage and the multiverse object. */
-    ObjectNode finalChunk(GenerationResult r) {
+    ObjectNode finalChunk(GenerationResult r, int[] stepBatch) {
         ObjectNode root = chunk("", false);
         ObjectNode choice = (ObjectNode) root.get("choices").get(0);
         if (request.endpoint() == Endpoint.CHAT) choice.set("delta", HttpReplies.JSON.createObjectNode());
         choice.put("finish_reason", finishReason(r.finishReason()));
         root.set("usage", usage(r.stats()));
-        root.set("multiverse", multiverse(r, List.of()));
+        root.set("multiverse", multiverse(r, List.of(), stepBatch));
         return root;
     }
 
@@ -90,7 +93,7 @@ record Responses(ApiRequest request, String id, long created, String model, Logp
                 .put("completion_tokens", s.totalTokens()).put("total_tokens", s.promptTokens() + s.totalTokens());
     }
 
-    ObjectNode multiverse(GenerationResult r, List<TopLogprobs.Alternatives> alternatives) {
+    ObjectNode multiverse(GenerationResult r, List<TopLogprobs.Alternatives> alternatives, int[] stepBatch) {
         Stats s = r.stats();
         ObjectNode m = HttpReplies.JSON.createObjectNode();
         m.put("finish_reason", r.finishReason().label());
@@ -113,6 +116,10 @@ record Responses(ApiRequest request, String id, long created, String model, Logp
             ObjectNode full = TraceJson.of(r);
             m.set("trace", full.get("trace"));
             m.set("stats", full.get("stats"));
+            if (stepBatch != null) {
+                ArrayNode batch = m.putArray("step_batch");
+                for (int n : stepBatch) batch.add(n);
+            }
         }
         return m;
     }

@@ -61,6 +61,16 @@ public final class CudaDecodeBenchmark {
                 System.out.printf("%6d %10.2f %10.1f %9.3f %12.3f %9.1f%%%n", batch, ms, batch * 1000 / ms, ms / b1, ms / idealMs,
                         100 * (bytes / (ms / 1e3)) / copy);
             }
+            // Programmatic dependent launch off and on, alternating, at batch 1.
+            double[] off = new double[3], on = new double[3];
+            for (int i = 0; i < 3; i++) {
+                gpu.programmaticLaunch(false);
+                off[i] = decode(gpu, prompt, 1, warmup, steps);
+                gpu.programmaticLaunch(true);
+                on[i] = decode(gpu, prompt, 1, warmup, steps);
+            }
+            System.out.printf("batch 1 with programmatic dependent launch off / on, three rounds: %s / %s ms%n",
+                    Arrays.toString(off), Arrays.toString(on));
             System.out.println("device time per kernel, one eager decode step at batch 1:");
             var one = new SequenceStep(new int[] {7}, new int[] {context}, new int[] {context}, prompt, false);
             for (String line : gpu.profileStep(Batch.of(one))) System.out.println("  " + line);

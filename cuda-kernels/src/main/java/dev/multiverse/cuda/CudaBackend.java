@@ -86,6 +86,16 @@ public final class CudaBackend implements Backend {
         return weights.bytesPerStep();
     }
 
+    /**
+     * Turns programmatic dependent launch on or off (for measuring what it gives); the captured
+     * graphs are dropped, since they recorded the launches as they were.
+     */
+    public void programmaticLaunch(boolean on) {
+        device.synchronize();
+        graphs.invalidate();
+        kernels.programmaticLaunch(on);
+    }
+
     /** How many steps were replayed from a captured graph, and how many graphs were captured. */
     public int[] graphCounts() {
         return new int[] {graphs.replays(), graphs.captures()};

@@ -26,11 +26,15 @@ public final class GpuKernels implements AutoCloseable {
     private final long embeddingGather, addRmsNorm, qkvBiasRopeStore, attention, siluMul, sampleTokens, fillUniform, gemv;
     private int attentionSharedLimit = 48 * 1024;
     private KernelProfile profile;
+    private final LaunchConfig dependentLaunch;
+    private boolean programmaticLaunch;
 
     /** Compiles (or loads from the disk cache) and loads the kernels on {@code device}. */
     public GpuKernels(CudaDevice device) {
         this.device = device;
         this.cuda = device.driver();
+        this.dependentLaunch = new LaunchConfig(arena, device.stream());
+        this.programmaticLaunch = device.architecture().compareTo("sm_90") >= 0 && !"0".equals(System.getenv("MULTIVERSE_CUDA_PDL"));
         byte[] cubin = KernelCompiler.cubin(KernelCompiler.source(SOURCES), device.architecture());
         MemorySegment image = arena.allocate(cubin.length + 1L);
         image.copyFrom(MemorySegment.ofArray(cubin));
@@ -47,7 +51,9 @@ public final class GpuKernels implements AutoCloseable {
 
     private void launch(String name, long function, int gridX, int gridY, int block, int shared, Object... values) {
         MemorySegment params = args.of(values);
-        Runnable go = () -> cuda.launch(name, function, gridX, gridY, 1, block, shared, device.stream(), params);
+        Runnable go = programmaticLaunch
+                ? () -> cuda.launch(name, function, dependentLaunch.of(gridX, gridY, block, shared), params)
+                : () -> cuda.launch(name, function, gridX, gridY, 1, block, shared, device.stream(), params);
         if (profile == null) go.run();
         else profile.time(name, go);
     }
@@ -56,6 +62,18 @@ public final class GpuKernels implements AutoCloseable {
     void timed(String name, Runnable work) {
         if (profile == null) work.run();
         else profile.time(name, work);
+    }
+
+    /**
+     * Whether kernels are launched with programmatic dependent launch (on by default from sm_90,
+     * off with {@code MULTIVERSE_CUDA_PDL=0}): each may start before the one ahead of it ends.
+     */
+    boolean programmaticLaunch() {
+        return programmaticLaunch;
+    }
+
+    void programmaticLaunch(boolean on) {
+        programmaticLaunch = on && device.architecture().compareTo("sm_90") >= 0;
     }
 
     /** Starts timing every launch (eager steps only: events cannot be read inside a captured graph). */

@@ -29,7 +29,7 @@ public final class CudaDriver {
     private final MethodHandle primaryCtxRetain, ctxSetCurrent, ctxSynchronize, memGetInfo;
     private final MethodHandle memAlloc, memFree, memHostAlloc, memFreeHost;
     private final MethodHandle memcpyHtoD, memcpyDtoH, memcpyHtoDAsync, memcpyDtoHAsync, memcpyDtoDAsync, memsetD8Async;
-    private final MethodHandle moduleLoadData, moduleGetFunction, funcSetAttribute, launchKernel;
+    private final MethodHandle moduleLoadData, moduleGetFunction, funcSetAttribute, launchKernel, launchKernelEx;
     private final MethodHandle streamCreate, streamSynchronize, streamBeginCapture, streamEndCapture;
     private final MethodHandle graphInstantiate, graphLaunch, graphExecDestroy, graphDestroy;
     private final MethodHandle eventCreate, eventRecord, eventSynchronize, eventElapsedTime;
@@ -63,6 +63,7 @@ public final class CudaDriver {
         moduleGetFunction = fn("cuModuleGetFunction", p, l, p);
         funcSetAttribute = fn("cuFuncSetAttribute", l, i, i);
         launchKernel = fn("cuLaunchKernel", l, i, i, i, i, i, i, i, l, p, p);
+        launchKernelEx = fn("cuLaunchKernelEx", p, l, p, p);
         streamCreate = fn("cuStreamCreate", p, i);
         streamSynchronize = fn("cuStreamSynchronize", l);
         streamBeginCapture = fn("cuStreamBeginCapture_v2", l, i);
@@ -261,6 +262,17 @@ public final class CudaDriver {
         }
         if (rc != 0) check("cuLaunchKernel(" + name + ", grid " + gridX + "x" + gridY + "x" + gridZ + ", block " + blockX
                 + ", shared " + sharedBytes + ")", rc);
+    }
+
+    /** {@code cuLaunchKernelEx}: {@code config} is a filled {@code CUlaunchConfig} (see LaunchConfig). */
+    public void launch(String name, long function, MemorySegment config, MemorySegment params) {
+        int rc;
+        try {
+            rc = (int) launchKernelEx.invokeExact(config, function, params, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw new CudaException("cuLaunchKernelEx(" + name + "): " + t, t);
+        }
+        if (rc != 0) check("cuLaunchKernelEx(" + name + ")", rc);
     }
 
     // ---- streams, graphs, events ----

@@ -13,6 +13,7 @@
 extern "C" __global__ void attention_over_slots(const float* q, const bf16* kCache, const bf16* vCache,
                                                 const int* keySlots, const int* keyStart, const int* keyCount,
                                                 bf16* out, int heads, int kvHeads, int headDim) {
+    follow_previous_kernel();
     extern __shared__ float shared[];
     __shared__ float scratch[32];
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;

@@ -27,6 +27,18 @@ __device__ __forceinline__ void unpack_bf16x8(uint4 v, float* f) {
     }
 }
 
+// Programmatic dependent launch (Hopper and later): every kernel first lets the next one be
+// launched (it is, once every block of this one has got here or ended), then waits until the one
+// before it has finished and its writes are visible. The next kernel's blocks are thus already
+// scheduled when this one ends, and the gap between kernels closes. Both are no-ops when the
+// launch did not ask for it, and absent before sm_90.
+__device__ __forceinline__ void follow_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 struct Sum { __device__ float operator()(float a, float b) const { return a + b; } };
 struct Max { __device__ float operator()(float a, float b) const { return fmaxf(a, b); } };
 

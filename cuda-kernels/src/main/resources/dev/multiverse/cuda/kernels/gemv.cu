@@ -9,6 +9,7 @@
 #define GEMV_MAX_ROWS 8
 
 extern "C" __global__ void gemv_bf16(const bf16* x, const bf16* w, float* y, int n, int in, int out, int splitK) {
+    follow_previous_kernel();
     __shared__ float partial[32][GEMV_MAX_ROWS];
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int o = blockIdx.x * ((blockDim.x >> 5) / splitK) + warp / splitK, part = warp % splitK;

@@ -11,6 +11,7 @@
 extern "C" __global__ void qkv_bias_rope_store(const float* qkv, const float* bias, const int* positions,
                                                const int* writeSlots, float* qOut, bf16* kCache, bf16* vCache,
                                                int heads, int kvHeads, int headDim, float theta) {
+    follow_previous_kernel();
     int r = blockIdx.x, unit = blockIdx.y, half = headDim / 2;
     int qDim = heads * headDim, kvDim = kvHeads * headDim;
     bool isQ = unit < heads, isK = !isQ && unit < heads + kvHeads, isV = !isQ && !isK;

@@ -10,6 +10,7 @@ __device__ __forceinline__ unsigned long long splitmix64(unsigned long long z) {
 
 extern "C" __global__ void fill_uniform(void* out, long long count, unsigned long long seed, float center, float scale,
                                         int asBf16) {
+    follow_previous_kernel();
     for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < count; e += (long long) gridDim.x * blockDim.x) {
         unsigned long long bits = splitmix64(seed * 0x2545f4914f6cdd1dull + (unsigned long long) e);
         float u = (float) (bits >> 40) * (2.f / 16777216.f) - 1.f;

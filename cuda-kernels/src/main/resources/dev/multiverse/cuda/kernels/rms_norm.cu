@@ -6,6 +6,7 @@
 // Grid: one block per output row.
 extern "C" __global__ void add_rms_norm(float* x, const float* delta, const int* rows, const float* weight, bf16* out,
                                         int hidden, float eps) {
+    follow_previous_kernel();
     __shared__ float scratch[32];
     size_t s = rows ? rows[blockIdx.x] : blockIdx.x;
     float* xs = x + s * hidden;

@@ -17,6 +17,7 @@ __device__ float nucleus_mass(const float* p, int vocab, float t, float* scratch
 
 extern "C" __global__ void sample_tokens(const float* logits, float* probs, int vocab, const float* temperature,
                                          const float* topP, const float* uniform, int* out) {
+    follow_previous_kernel();
     __shared__ float scratch[32];
     __shared__ float best[SAMPLE_THREADS];
     __shared__ int bestId[SAMPLE_THREADS];

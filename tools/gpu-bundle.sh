@@ -18,7 +18,7 @@ if [ ! -f "$out/jdk.tar.xz" ]; then
 fi
 ./mvnw -q -B -ntp install -DskipTests -pl cuda-kernels,conformance,server,cli,benchmarks -am
 rm -rf "$out/lib" && mkdir -p "$out/lib"
-./mvnw -q -B -ntp dependency:copy-dependencies -pl cuda-kernels,conformance,server,cli,benchmarks -DincludeScope=test -DoutputDirectory="$PWD/$out/lib"
+./mvnw -q -B -ntp dependency:copy-dependencies -pl cuda-kernels,conformance,cli,benchmarks -DincludeScope=test -DoutputDirectory="$PWD/$out/lib"
 ./mvnw -q -B -ntp dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.4 \
   -DoutputDirectory="$PWD/$out/lib" -Dmdep.stripVersion=true
 # The project's own jars come from this checkout's target folders, never from ~/.m2 (which other
@@ -26,6 +26,7 @@ rm -rf "$out/lib" && mkdir -p "$out/lib"
 rm -f "$out"/lib/multiverse-*.jar
 for m in weights-loader tokenizer reference scheduler cuda-kernels conformance server cli benchmarks; do
   cp "$m"/target/multiverse-*SNAPSHOT.jar "$out/lib/"
+  case "$m" in reference|cuda-kernels|conformance|cli) ;; *) continue ;; esac
   if [ -d "$m/target/test-classes" ]; then (cd "$m/target/test-classes" && "$JAVA_HOME/bin/jar" cf "../../../$out/lib/$m-tests.jar" .); fi
 done
 # The console launcher bundles JUnit itself; the DJL tokenizer oracle (and its natives) and JMH's

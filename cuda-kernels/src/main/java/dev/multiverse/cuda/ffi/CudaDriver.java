@@ -116,6 +116,10 @@ public final class CudaDriver {
         throw new CudaException(call + ": " + name);
     }
 
+    /**
+     * Calls a function whose first parameter is an out-pointer (a handle, a count, an attribute)
+     * and returns what it wrote there: 8 zeroed bytes, so an int result reads back as itself.
+     */
     private long outLong(String call, MethodHandle h, Object... args) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(JAVA_LONG);
@@ -128,14 +132,7 @@ public final class CudaDriver {
     }
 
     private int outInt(String call, MethodHandle h, Object... args) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_LONG);
-            Object[] all = new Object[args.length + 1];
-            all[0] = out;
-            System.arraycopy(args, 0, all, 1, args.length);
-            check(call, invoke(h, all));
-            return out.get(JAVA_INT, 0);
-        }
+        return (int) outLong(call, h, args);
     }
 
     // ---- devices and contexts ----

@@ -26,6 +26,12 @@ final class GenerationHandler {
     /** Waiting for a non-streaming result beyond its deadline by this much means the engine is stuck. */
     private static final long GRACE_MILLIS = 30_000;
     private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * A stream writes at most once per this interval: text that arrives meanwhile is sent as one
+     * chunk. It bounds the syscalls per stream when steps are faster than this, and adds no delay
+     * when they are slower.
+     */
+    private static final long FLUSH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** The access log: one FINE line per generation request, with its {@code user}. */
     private static final Logger LOG = Logger.getLogger(GenerationHandler.class.getName());
 
@@ -47,6 +53,9 @@ final class GenerationHandler {
     int handle(Endpoint endpoint, HttpExchange exchange) throws IOException {
         JsonNode body = HttpReplies.readJson(exchange, config.maxBodyBytes());
         ApiRequest request = reader.read(endpoint, body);
+        if (!loop.isAlive())
+            throw new ApiException(503, "server_error", null, "engine_stopped", "the engine has stopped: "
+                    + loop.crash());
         if (!loop.tryReserve()) {
             exchange.getResponseHeaders().set("Retry-After", "1");
             throw new ApiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded", "the server is busy: "
@@ -121,25 +130,34 @@ final class GenerationHandler {
             }
             sse.flush();
             List<StreamEvent> batch = new ArrayList<>();
+            var text = new StringBuilder();
             boolean ended = false;
+            long lastFlush = System.nanoTime();
             while (!ended) {
                 StreamEvent next = events.queue.poll(config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
                 if (next == null) {
                     sse.comment("keep-alive");
                 } else {
+                    // At most one write per flush interval: what arrives meanwhile goes out together.
+                    long wait = FLUSH_INTERVAL_NANOS - (System.nanoTime() - lastFlush);
+                    if (wait > 0 && !(next instanceof StreamEvent.End)) TimeUnit.NANOSECONDS.sleep(wait);
                     batch.add(next);
                     events.queue.drainTo(batch);
                 }
                 for (StreamEvent e : batch) {
                     switch (e) {
-                        case StreamEvent.Text t -> sse.data(responses.chunk(t.text(), first));
-                        case StreamEvent.PathChange p -> sse.event("multiverse.path", p.data());
+                        case StreamEvent.Text t -> text.append(t.text());
+                        case StreamEvent.PathChange p -> {
+                            first = sendText(sse, responses, text, first);
+                            sse.event("multiverse.path", p.data());
+                        }
                         case StreamEvent.End end -> ended = true;
                     }
-                    if (e instanceof StreamEvent.Text) first = false;
                 }
+                first = sendText(sse, responses, text, first);
                 batch.clear();
                 sse.flush();
+                lastFlush = System.nanoTime();
             }
             finish(sse, request, handle, events, responses);
         } catch (IOException e) {
@@ -150,6 +168,14 @@ final class GenerationHandler {
             handle.cancel();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Sends the text gathered so far as one chunk (nothing when there is none); returns the new "first". */
+    private static boolean sendText(SseWriter sse, Responses responses, StringBuilder text, boolean first) throws IOException {
+        if (text.isEmpty()) return first;
+        sse.data(responses.chunk(text.toString(), first));
+        text.setLength(0);
+        return false;
     }
 
     private void finish(SseWriter sse, ApiRequest request, RequestHandle handle, RequestEvents events,

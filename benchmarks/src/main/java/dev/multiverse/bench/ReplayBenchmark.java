@@ -78,20 +78,13 @@ public final class ReplayBenchmark {
             var sequentialBackend = new CpuBackend(model, longest, null);
             int[] warm = Arrays.copyOf(texts.getFirst(), cutAtLine(texts.getFirst(), tokenizer, 400));
             race(parallelBackend, sequentialBackend, vocabulary, warm);
-            System.out.printf("%-8s %7s %6s %8s %8s %7s %9s %9s %8s %9s %6s%n", "trace", "tokens", "paths", "steps",
-                    "seqsteps", "ratio", "wall_ms", "seq_ms", "speedup", "fraction", "cpu");
+            System.out.println(HEADER + " cpu");
             double sumFraction = 0;
             for (int i = 0; i < files.size(); i++) {
                 long cpu0 = cpuNanos(), wall0 = System.nanoTime();
                 Race r = race(parallelBackend, sequentialBackend, vocabulary, texts.get(i));
                 double share = (cpuNanos() - cpu0) / ((System.nanoTime() - wall0) * (double) threads);
-                double stepRatio = (double) r.sequential().stats().steps() / r.parallel().stats().steps();
-                double speedup = r.sequentialMs() / r.parallelMs();
-                sumFraction += speedup / stepRatio;
-                System.out.printf("%-8s %7d %6d %8d %8d %7.3f %9.0f %9.0f %8.3f %9.3f %5.0f%%%n", files.get(i).getFileName(),
-                        texts.get(i).length, r.parallel().stats().paths(), r.parallel().stats().steps(),
-                        r.sequential().stats().steps(), stepRatio, r.parallelMs(), r.sequentialMs(), speedup,
-                        speedup / stepRatio, 100 * share);
+                sumFraction += printRow(files.get(i), texts.get(i).length, r, String.format(" %5.0f%%", 100 * share));
             }
             System.out.printf("mean speedup / step ratio over %d traces: %.3f (target >= 0.8)%n", files.size(),
                     sumFraction / files.size());
@@ -107,8 +100,7 @@ public final class ReplayBenchmark {
             System.out.printf("model: Multiverse-32B shape, %d layers, random bf16 on %s, %.1f GB read per step%n", layers,
                     gpu.device(), gpu.weightBytesPerStep() / 1e9);
             replayAlone(gpuTimed, vocabulary, Arrays.copyOf(texts.getFirst(), 64), EngineConfig.defaults()); // loads every kernel
-            System.out.printf("%-8s %7s %6s %8s %8s %7s %9s %9s %8s %9s%n", "trace", "tokens", "paths", "steps", "seqsteps",
-                    "ratio", "wall_ms", "seq_ms", "speedup", "fraction");
+            System.out.println(HEADER);
             double sumFraction = 0;
             for (int i = 0; i < files.size(); i++) {
                 long t0 = System.nanoTime();
@@ -120,11 +112,7 @@ public final class ReplayBenchmark {
                 long t2 = System.nanoTime();
                 System.out.printf("  %s sequential: %d steps, %.0f ms, of which %.0f ms in the backend's steps%n", files.get(i).getFileName(),
                         s.stats().steps(), (t2 - t1) / 1e6, gpuTimed.takeMillis());
-                double stepRatio = (double) s.stats().steps() / p.stats().steps(), speedup = (double) (t2 - t1) / (t1 - t0);
-                sumFraction += speedup / stepRatio;
-                System.out.printf("%-8s %7d %6d %8d %8d %7.3f %9.0f %9.0f %8.3f %9.3f%n", files.get(i).getFileName(),
-                        texts.get(i).length, p.stats().paths(), p.stats().steps(), s.stats().steps(), stepRatio, (t1 - t0) / 1e6,
-                        (t2 - t1) / 1e6, speedup, speedup / stepRatio);
+                sumFraction += printRow(files.get(i), texts.get(i).length, new Race(p, (t1 - t0) / 1e6, s, (t2 - t1) / 1e6), "");
             }
             System.out.printf("mean speedup / step ratio over %d traces: %.3f (target >= 0.9)%n", files.size(),
                     sumFraction / files.size());
@@ -133,9 +121,26 @@ public final class ReplayBenchmark {
 
     private static GenerationResult replayAlone(dev.multiverse.model.Backend backend, TokenizerVocabulary vocabulary, int[] tokens,
                                                 EngineConfig config) {
-        GenerationResult r = new Engine(backend, vocabulary, config).generate(Replay.request(tokens, vocabulary));
+        return complete(new Engine(backend, vocabulary, config).generate(Replay.request(tokens, vocabulary)), tokens);
+    }
+
+    /** {@code r}, after checking that the replay reached the end of {@code tokens}. */
+    private static GenerationResult complete(GenerationResult r, int[] tokens) {
         if (r.tokens().length < tokens.length - 1) throw new IllegalStateException("the replay stopped early: " + r.finishReason().label());
         return r;
+    }
+
+    private static final String HEADER = String.format("%-8s %7s %6s %8s %8s %7s %9s %9s %8s %9s", "trace", "tokens", "paths",
+            "steps", "seqsteps", "ratio", "wall_ms", "seq_ms", "speedup", "fraction");
+
+    /** One line of the table (with {@code extra} at its end); returns the speedup as a fraction of the step ratio. */
+    private static double printRow(Path trace, int tokens, Race r, String extra) {
+        double stepRatio = (double) r.sequential().stats().steps() / r.parallel().stats().steps();
+        double speedup = r.sequentialMs() / r.parallelMs();
+        System.out.printf("%-8s %7d %6d %8d %8d %7.3f %9.0f %9.0f %8.3f %9.3f%s%n", trace.getFileName(), tokens,
+                r.parallel().stats().paths(), r.parallel().stats().steps(), r.sequential().stats().steps(), stepRatio,
+                r.parallelMs(), r.sequentialMs(), speedup, speedup / stepRatio, extra);
+        return speedup / stepRatio;
     }
 
     /** A backend that adds up the wall time of its steps (the rest of a replay is the engine's own work). */
@@ -206,11 +211,8 @@ public final class ReplayBenchmark {
                 sequentialNanos += System.nanoTime() - t;
             }
         }
-        GenerationResult pr = p.result().join(), sr = s.result().join();
-        for (GenerationResult r : List.of(pr, sr))
-            if (r.tokens().length < tokens.length - 1)
-                throw new IllegalStateException("the replay stopped early: " + r.finishReason().label());
-        return new Race(pr, parallelNanos / 1e6, sr, sequentialNanos / 1e6);
+        return new Race(complete(p.result().join(), tokens), parallelNanos / 1e6, complete(s.result().join(), tokens),
+                sequentialNanos / 1e6);
     }
 
     /** A warm-up prefix: up to {@code most} tokens, stopping before the first block. */

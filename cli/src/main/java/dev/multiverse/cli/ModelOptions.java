@@ -71,9 +71,7 @@ final class ModelOptions {
         requireModel();
         if (!Files.isDirectory(dir)) throw new BadInputException(dir + ": not a model directory");
         if (threads < 0) throw new BadInputException("--threads must be >= 0, got " + threads);
-        BackendFactory factory = BackendFactory.find(device).orElseThrow(() -> new BadInputException("--device "
-                + device.label() + ": no " + device.label() + " backend on the class path (a module that registers a "
-                + BackendFactory.class.getName() + " for " + device + "; for CUDA, multiverse-cuda-kernels); use --device cpu"));
+        BackendFactory factory = factoryFor(device);
         if (randomSeed != null && device != BackendKind.CUDA)
             throw new BadInputException("--random-weights needs --device cuda (random weights are made on the GPU)");
         try {
@@ -84,6 +82,13 @@ final class ModelOptions {
         } catch (Exception e) {
             throw new BadInputException(dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The backend factory of {@code device} on the class path; bad usage (exit 2) when there is none. */
+    static BackendFactory factoryFor(BackendKind device) {
+        return BackendFactory.find(device).orElseThrow(() -> new BadInputException("--device "
+                + device.label() + ": no " + device.label() + " backend on the class path (a module that registers a "
+                + BackendFactory.class.getName() + " for " + device + "; for CUDA, multiverse-cuda-kernels); use --device cpu"));
     }
 
     private void requireModel() {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.multiverse.layout.Layout;
 import dev.multiverse.model.Backend;
-import dev.multiverse.model.BackendFactory;
 import dev.multiverse.model.BackendKind;
 import dev.multiverse.reference.LogProbs;
 import dev.multiverse.reference.Qwen2;
@@ -84,9 +83,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
     /** The same scores through another backend's {@link SinglePass} (every token its own step, its visible slots as context). */
     private LogProbs.TokenScores scoreOn(BackendKind kind, ModelConfig config, int[] tokens, Layout layout) {
-        BackendFactory factory = BackendFactory.find(kind)
-                .orElseThrow(() -> new BadInputException("--device " + kind.label() + ": no such backend on the class path"));
-        try (Backend backend = factory.open(config, WeightStore.open(modelDir), Math.max(1, tokens.length), threads)) {
+        try (Backend backend = ModelOptions.factoryFor(kind).open(config, WeightStore.open(modelDir), Math.max(1, tokens.length), threads)) {
             return LogProbs.score(SinglePass.over(backend), tokens, layout.positions(), layout::sees);
         } catch (RuntimeException | IOException | WeightsFormatException e) {
             throw new BadInputException(modelDir + ": " + e.getMessage(), e);

@@ -141,15 +141,9 @@ public final class CudaBackend implements Backend {
      * milliseconds and launch count per kernel, as "kernel: launches, ms" lines, largest first.
      */
     public List<String> profileStep(Batch batch) {
-        device.makeCurrent();
-        StepRows rows = StepRows.of(batch, kv.capacity(), config().vocabSize());
-        int n = rows.size(), logitRows = rows.logitRows().length, keys = 0;
-        for (int[] list : rows.keySlots()) keys += list.length;
-        reserve(n, logitRows, keys);
-        buffers.write(rows.tokens(), rows.positions(), rows.writeSlots(), rows.keySlots(), rows.logitRows(), null, null, null);
-        buffers.send(device.stream(), keys);
+        StepRows rows = send(batch, null, null, null);
         kernels.startProfile();
-        forward.run(buffers, n, logitRows, keyBucket(rows.longestKeyList()));
+        forward.run(buffers, rows.size(), rows.logitRows().length, keyBucket(rows.longestKeyList()));
         var totals = kernels.stopProfile();
         List<String> lines = new ArrayList<>();
         totals.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue().millis(), a.getValue().millis()))
@@ -160,23 +154,30 @@ public final class CudaBackend implements Backend {
 
     /** Validates and sends the batch, then queues the forward pass (and the sampling when asked). */
     private StepRows prepare(Batch batch, float[] temperature, float[] topP, float[] uniform) {
-        device.makeCurrent();
-        StepRows rows = StepRows.of(batch, kv.capacity(), config().vocabSize());
-        int n = rows.size(), logitRows = rows.logitRows().length, keys = 0;
-        for (int[] list : rows.keySlots()) keys += list.length;
-        reserve(n, logitRows, keys);
-        buffers.write(rows.tokens(), rows.positions(), rows.writeSlots(), rows.keySlots(), rows.logitRows(),
-                temperature, topP, uniform);
-        buffers.send(device.stream(), keys);
-        boolean decode = n == batch.sequences().size();
+        StepRows rows = send(batch, temperature, topP, uniform);
+        int n = rows.size(), logitRows = rows.logitRows().length, keyCapacity = keyBucket(rows.longestKeyList());
         boolean sample = temperature != null;
         Runnable work = () -> {
-            forward.run(buffers, n, logitRows, keyBucket(rows.longestKeyList()));
+            forward.run(buffers, n, logitRows, keyCapacity);
             if (sample) kernels.sampleTokens(buffers.logits.pointer(), buffers.probs.pointer(), logitRows,
                     config().vocabSize(), buffers.temperature(), buffers.topP(), buffers.uniform(), buffers.sampled());
         };
-        if (decode) graphs.run(new DecodeGraphs.Shape(n, logitRows, keyBucket(rows.longestKeyList()), sample), work);
+        boolean decode = n == batch.sequences().size();
+        if (decode) graphs.run(new DecodeGraphs.Shape(n, logitRows, keyCapacity, sample), work);
         else work.run();
+        return rows;
+    }
+
+    /** Validates and flattens the batch, grows the buffers if it needs, and queues its metadata's copy. */
+    private StepRows send(Batch batch, float[] temperature, float[] topP, float[] uniform) {
+        device.makeCurrent();
+        StepRows rows = StepRows.of(batch, kv.capacity(), config().vocabSize());
+        int keys = 0;
+        for (int[] list : rows.keySlots()) keys += list.length;
+        reserve(rows.size(), rows.logitRows().length, keys);
+        buffers.write(rows.tokens(), rows.positions(), rows.writeSlots(), rows.keySlots(), rows.logitRows(),
+                temperature, topP, uniform);
+        buffers.send(device.stream(), keys);
         return rows;
     }
 

@@ -2,8 +2,10 @@ package dev.multiverse.cuda;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.multiverse.cuda.ffi.CudaDriver;
+import dev.multiverse.weights.FloatConversions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -63,34 +65,33 @@ public final class DeviceBuffer implements AutoCloseable {
     /** The first {@code count} floats (synchronous; waits for the work queued before it). */
     public float[] downloadFloats(int count) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(JAVA_FLOAT, count);
-            cuda.synchronize();
-            cuda.copyToHost(host, pointer, (long) count * Float.BYTES);
-            return host.toArray(JAVA_FLOAT);
+            return download(a, 4L * count).toArray(JAVA_FLOAT);
         }
     }
 
     /** The first {@code count} ints (synchronous). */
     public int[] downloadInts(int count) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(JAVA_INT, count);
-            cuda.synchronize();
-            cuda.copyToHost(host, pointer, (long) count * Integer.BYTES);
-            return host.toArray(JAVA_INT);
+            return download(a, 4L * count).toArray(JAVA_INT);
         }
     }
 
     /** The first {@code count} bf16 values, widened to float (synchronous). */
     public float[] downloadBf16(int count) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(2L * count);
-            cuda.synchronize();
-            cuda.copyToHost(host, pointer, 2L * count);
+            short[] bits = download(a, 2L * count).toArray(JAVA_SHORT);
             float[] out = new float[count];
-            for (int i = 0; i < count; i++)
-                out[i] = Float.intBitsToFloat((host.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 2L * i) & 0xffff) << 16);
+            for (int i = 0; i < count; i++) out[i] = FloatConversions.bf16ToFloat(bits[i]);
             return out;
         }
+    }
+
+    /** The first {@code bytes} of this buffer in host memory of {@code arena}, once the queued work is done. */
+    private MemorySegment download(Arena arena, long bytes) {
+        MemorySegment host = arena.allocate(bytes, 8);
+        cuda.synchronize();
+        cuda.copyToHost(host, pointer, bytes);
+        return host;
     }
 
     @Override

@@ -88,10 +88,8 @@ class GpuBackendTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
     void batchedStepsMatchOneRowAtATime(Shape shape) throws Exception {
-        Path dir = TinyQwen2.write(java.nio.file.Files.createDirectories(models.resolve("rows-" + shape.toString().replace(" ", "_").replace("/", "-"))), shape, TinyQwen2.VOCAB, 11);
-        ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
-        try (WeightStore store = WeightStore.open(dir)) {
-            Qwen2Weights weights = Qwen2Weights.from(store, config);
+        try (WeightStore store = openTiny("rows-" + shape, shape, 11)) {
+            Qwen2Weights weights = weights(store);
             try (CudaBackend batched = CudaBackend.upload(weights, 0, 64, null); CudaBackend single = CudaBackend.upload(weights, 0, 64, null)) {
                 double worst = 0;
                 for (Batch batch : script()) {
@@ -126,10 +124,8 @@ class GpuBackendTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
     void stepsMatchTheCpuBackend(Shape shape) throws Exception {
-        Path dir = TinyQwen2.write(java.nio.file.Files.createDirectories(models.resolve(shape.toString().replace(" ", "_").replace("/", "-"))), shape, TinyQwen2.VOCAB, 11);
-        ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
-        try (WeightStore store = WeightStore.open(dir)) {
-            Qwen2Weights weights = Qwen2Weights.from(store, config);
+        try (WeightStore store = openTiny(shape.toString(), shape, 11)) {
+            Qwen2Weights weights = weights(store);
             try (Backend cpu = new CpuBackend(new Qwen2(weights, 2), 64, null);
                     CudaBackend gpu = CudaBackend.upload(weights, 0, 64, null)) {
                 double worst = 0;
@@ -156,6 +152,17 @@ class GpuBackendTest {
         }
     }
 
+    /** A tiny random model written under {@code name} and opened (close the store). */
+    private static WeightStore openTiny(String name, Shape shape, long seed) throws Exception {
+        Path dir = TinyQwen2.write(java.nio.file.Files.createDirectories(models.resolve(name.replace(' ', '_').replace('/', '-'))),
+                shape, TinyQwen2.VOCAB, seed);
+        return WeightStore.open(dir);
+    }
+
+    private static Qwen2Weights weights(WeightStore store) throws Exception {
+        return Qwen2Weights.from(store, ModelConfig.load(store.directory().resolve("config.json")));
+    }
+
     private static double secondLargest(double[] v, int except) {
         double best = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < v.length; i++) if (i != except) best = Math.max(best, v[i]);
@@ -165,10 +172,8 @@ class GpuBackendTest {
     @Test
     void aReplayedGraphGivesTheEagerStepsLogits() throws Exception {
         Shape shape = new Shape(4, 2, false, DType.BF16);
-        Path dir = TinyQwen2.write(java.nio.file.Files.createDirectories(models.resolve("replay")), shape, TinyQwen2.VOCAB, 3);
-        ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
-        try (WeightStore store = WeightStore.open(dir);
-                CudaBackend gpu = CudaBackend.upload(Qwen2Weights.from(store, config), 0, 64, null)) {
+        try (WeightStore store = openTiny("replay", shape, 3);
+                CudaBackend gpu = CudaBackend.upload(weights(store), 0, 64, null)) {
             gpu.step(script().getFirst());
             Batch decode = Batch.of(new SequenceStep(new int[] {9}, new int[] {20}, new int[] {30}, IntStream.range(0, 20).toArray(), false));
             float[] eager = gpu.step(decode).lastLogits(0);
@@ -184,10 +189,8 @@ class GpuBackendTest {
     @Test
     void malformedBatchesAreRefusedBeforeTheyReachTheDevice() throws Exception {
         Shape shape = new Shape(2, 1, true, DType.BF16);
-        Path dir = TinyQwen2.write(java.nio.file.Files.createDirectories(models.resolve("malformed")), shape, TinyQwen2.VOCAB, 5);
-        ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
-        try (WeightStore store = WeightStore.open(dir);
-                CudaBackend gpu = CudaBackend.upload(Qwen2Weights.from(store, config), 0, 16, null)) {
+        try (WeightStore store = openTiny("malformed", shape, 5);
+                CudaBackend gpu = CudaBackend.upload(weights(store), 0, 16, null)) {
             var outOfRange = assertThrows(IllegalArgumentException.class, () -> gpu.step(Batch.of(
                     new SequenceStep(new int[] {1}, new int[] {0}, new int[] {16}, new int[0], false))));
             assertTrue(outOfRange.getMessage().contains("16"), outOfRange.getMessage());

@@ -88,7 +88,7 @@ class GpuEngineTest {
         }
         // Greedy: each sampled token is the argmax of its row. Where the GPU pass disagrees, the row
         // must be a near-tie: the chosen token still has at least 30% of the probability there.
-        int[] pred = predecessors(layout);
+        int[] pred = layout.predecessors();
         int sampled = 0, disagreements = 0;
         for (int j = r.promptLength(); j < r.tokens().length; j++) {
             if (r.origins()[j] != TokenEntry.Origin.SAMPLED) continue;
@@ -104,16 +104,5 @@ class GpuEngineTest {
                 r.tokens().length, r.stats().paths(), worstSame, worstAcross, disagreements, sampled);
         assertTrue(worstSame <= SAME_DEVICE, "engine vs single pass on the GPU: " + worstSame);
         assertTrue(worstAcross <= ACROSS_DEVICES, "GPU vs CPU single pass: " + worstAcross);
-    }
-
-    /** pred[j] = the latest earlier token j sees: the row whose logits give token j's probability. */
-    static int[] predecessors(Layout layout) {
-        int[] pred = new int[layout.length()];
-        for (int j = 0; j < pred.length; j++) {
-            int k = j - 1;
-            while (k >= 0 && !layout.sees(j, k)) k--;
-            pred[j] = k;
-        }
-        return pred;
     }
 }

@@ -55,6 +55,11 @@ public final class CudaDevice implements AutoCloseable {
         return stream;
     }
 
+    /** The compute capability's major number: 9 for Hopper. */
+    public int computeCapabilityMajor() {
+        return major;
+    }
+
     /** The architecture NVRTC compiles for, e.g. {@code sm_90}. */
     public String architecture() {
         return "sm_" + major + minor;

@@ -56,11 +56,14 @@ final class DecodeGraphs implements AutoCloseable {
             cuda.beginCapture(stream);
             try {
                 work.run();
-            } finally {
-                graphs.put(shape, cuda.endCaptureAndInstantiate(stream));
+            } catch (RuntimeException e) {
+                cuda.destroyGraph(cuda.endCaptureAndInstantiate(stream)); // end the capture; keep no partial graph
+                throw e;
             }
+            long graph = cuda.endCaptureAndInstantiate(stream);
+            graphs.put(shape, graph);
             captures++;
-            return graphs.get(shape);
+            return graph;
         } catch (CudaException e) {
             enabled = false; // this driver or library refuses capture: eager steps still work
             System.err.println("CUDA graphs disabled: " + e.getMessage());

@@ -34,7 +34,7 @@ public final class GpuKernels implements AutoCloseable {
         this.device = device;
         this.cuda = device.driver();
         this.dependentLaunch = new LaunchConfig(arena, device.stream());
-        this.programmaticLaunch = device.architecture().compareTo("sm_90") >= 0 && !"0".equals(System.getenv("MULTIVERSE_CUDA_PDL"));
+        this.programmaticLaunch = device.computeCapabilityMajor() >= 9 && !"0".equals(System.getenv("MULTIVERSE_CUDA_PDL"));
         byte[] cubin = KernelCompiler.cubin(KernelCompiler.source(SOURCES), device.architecture());
         MemorySegment image = arena.allocate(cubin.length + 1L);
         image.copyFrom(MemorySegment.ofArray(cubin));
@@ -73,7 +73,7 @@ public final class GpuKernels implements AutoCloseable {
     }
 
     void programmaticLaunch(boolean on) {
-        programmaticLaunch = on && device.architecture().compareTo("sm_90") >= 0;
+        programmaticLaunch = on && device.computeCapabilityMajor() >= 9;
     }
 
     /** Starts timing every launch (eager steps only: events cannot be read inside a captured graph). */

@@ -16,6 +16,13 @@ final class HttpReplies {
 
     private HttpReplies() {}
 
+    /**
+     * How much of an oversized body is read and thrown away before the 413 goes out. A client that is still
+     * sending when the server closes the connection sees a reset instead of the reply, so bodies up to this size
+     * are drained; larger ones get the reply and a closed connection.
+     */
+    static final long DRAIN_LIMIT = 64L << 20;
+
     /** The request body parsed as JSON; 413 past {@code maxBytes}, 400 when it is not JSON. */
     static JsonNode readJson(HttpExchange exchange, int maxBytes) throws IOException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -26,7 +33,10 @@ final class HttpReplies {
             } catch (NumberFormatException e) {
                 throw ApiException.invalid(null, "Content-Length is not a number: " + declared);
             }
-            if (length > maxBytes) throw tooLarge(maxBytes);
+            if (length > maxBytes) {
+                if (length <= DRAIN_LIMIT) discard(exchange.getRequestBody(), length);
+                throw tooLarge(maxBytes);
+            }
         }
         byte[] body = readAtMost(exchange.getRequestBody(), maxBytes);
         if (body.length == 0) throw ApiException.invalid(null, "the request body is empty; send a JSON object");
@@ -44,10 +54,20 @@ final class HttpReplies {
         var out = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         for (int n; (n = in.read(buffer)) > 0; ) {
-            if (out.size() + n > maxBytes) throw tooLarge(maxBytes);
+            if (out.size() + n > maxBytes) {
+                discard(in, DRAIN_LIMIT);
+                throw tooLarge(maxBytes);
+            }
             out.write(buffer, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /** Reads and drops up to {@code limit} bytes, so that the client gets to read the reply. */
+    private static void discard(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[65536];
+        for (long left = limit, n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; )
+            left -= n;
     }
 
     private static ApiException tooLarge(int maxBytes) {

@@ -106,7 +106,11 @@ class BadRequestsTest {
         assertEquals("context_length_exceeded", refused(http.post("/v1/completions",
                 "{\"prompt\":" + fits + ",\"max_tokens\":200}"), 400, "max_tokens").get("code").asText());
         String huge = "{\"prompt\":\"" + "x".repeat(2 << 20) + "\"}";
-        refused(http.post("/v1/completions", huge), 413, null);
+        for (int i = 0; i < 5; i++) refused(http.post("/v1/completions", huge), 413, null);
+        var chunked = java.net.http.HttpRequest.newBuilder(http.uri("/v1/completions")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(huge.getBytes()))).build();
+        refused(http.send(chunked), 413, null);
         assertEquals("model_not_found", refused(http.post("/v1/chat/completions", chat(",\"model\":\"gpt-9\"")), 404,
                 "model").get("code").asText());
         refused(http.get("/v1/nothing"), 404, null);

@@ -103,7 +103,7 @@ record Http(HttpClient client, int port) {
         }
     }
 
-    private URI uri(String path) {
+    URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 }

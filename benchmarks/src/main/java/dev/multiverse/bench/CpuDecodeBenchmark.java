@@ -16,97 +16,100 @@ import java.util.List;
 /**
  * How close the CPU decode step comes to the memory wall, and what batching costs.
  *
- * <p>In one run: the memory read bandwidth of the machine (all cores streaming a large buffer),
- * then decode steps of a Qwen2-0.5B-shaped model with random BF16 weights at batch 1, 2, 4, 8, 16
- * (each sequence one new token over a shared 32-slot context). Prints the weight bytes read per
- * step over the step time as a fraction of the measured bandwidth, and each batch's step time
- * relative to batch 1. "CPU share" is the process's CPU time over (wall time × threads) during the
- * measured steps: below 100% the machine was shared with other work and the figures are pessimistic;
- * "CPU ms/thread" is a step's mean process CPU time over the threads, which leaves that out.
+ * <p>A Qwen2-0.5B-shaped model with random BF16 weights; each sequence decodes one new token over
+ * a shared 32-slot context. The run is a series of rounds, and each round does one streaming read
+ * of a buffer as large as the model (all cores; the memory read bandwidth) and one decode step at
+ * each batch size (1, 2, 4, 8, 16, in an order that rotates from round to round). Interleaving
+ * them means that another process slowing the machine slows the baseline and the steps alike, so
+ * their ratios hold on a shared machine where absolute times do not.
+ *
+ * <p>Printed per batch: the best and the median step time over the rounds, the weight bytes read
+ * per step over the step time as a fraction of the bandwidth (best step against best pass, and
+ * median against median), the step time relative to batch 1 (best against best, median against
+ * median), and the process CPU time per thread of a step (mean over the rounds; it leaves out the
+ * time other processes held our cores).
  *
  * <p>Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
- * dev.multiverse.bench.CpuDecodeBenchmark [layers=24] [threads=<cores>] [steps=10] [bandwidthGiB=2]}
+ * dev.multiverse.bench.CpuDecodeBenchmark [layers=24] [threads=<cores>] [rounds=25]}
  */
 public final class CpuDecodeBenchmark {
     private CpuDecodeBenchmark() {}
 
     private static final int CONTEXT = 32;
+    private static final int WARMUP_ROUNDS = 4;
+    private static final int[] BATCHES = {1, 2, 4, 8, 16};
 
     public static void main(String[] args) {
         int layers = arg(args, "layers", 24);
         int threads = arg(args, "threads", Runtime.getRuntime().availableProcessors());
-        int steps = arg(args, "steps", 10);
-        int bandwidthGiB = arg(args, "bandwidthGiB", 2);
-        int[] batches = {1, 2, 4, 8, 16};
+        int rounds = arg(args, "rounds", 25);
 
         System.out.printf("load average at start: %.2f; threads %d; vector %d bits%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), threads,
                 jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
-        double bandwidth;
-        try (ThreadTeam team = new ThreadTeam(threads)) {
-            bandwidth = MemoryBandwidth.measure(team, (long) bandwidthGiB << 30, 6);
-        }
-        System.out.printf("memory read bandwidth (best of 6 passes over %d GiB): %.2f GB/s%n", bandwidthGiB, bandwidth / 1e9);
-
         ModelConfig config = RandomModels.qwen2HalfB(layers);
-        try (Arena arena = Arena.ofShared()) {
+        try (Arena arena = Arena.ofShared(); ThreadTeam team = new ThreadTeam(threads)) {
             Qwen2Weights weights = RandomModels.build(config, arena);
             long bytes = RandomModels.bytesPerStep(weights);
-            System.out.printf("model: Qwen2-0.5B shape, %d layers, BF16 weights, %.1f MB read per step%n", layers, bytes / 1e6);
-            try (CpuBackend backend = new CpuBackend(new Qwen2(weights, threads), CONTEXT + 16 * (steps + 4), null)) {
-                // Warm-up: every batch size until the JIT has settled, then the measured passes.
-                for (int batch : batches) stepTimes(backend, batch, steps, threads);
-                double[] times = new double[batches.length], cpuTimes = new double[batches.length], cpuShare = new double[batches.length];
-                for (int i = 0; i < batches.length; i++) {
-                    long cpuStart = processCpuNanos(), wallStart = System.nanoTime();
-                    double[] wallAndCpu = stepTimes(backend, batches[i], steps, threads);
-                    times[i] = wallAndCpu[0];
-                    cpuTimes[i] = wallAndCpu[1];
-                    cpuShare[i] = (processCpuNanos() - cpuStart) / (double) ((System.nanoTime() - wallStart) * threads);
+            System.out.printf("model: Qwen2-0.5B shape, %d layers, BF16 weights, %.1f MB read per step; %d rounds%n",
+                    layers, bytes / 1e6, rounds);
+            double[] bandwidth = new double[rounds];
+            double[][] seconds = new double[BATCHES.length][rounds];
+            double[] cpuSeconds = new double[BATCHES.length];
+            try (MemoryBandwidth memory = new MemoryBandwidth(team, bytes);
+                 CpuBackend backend = new CpuBackend(new Qwen2(weights, threads), CONTEXT + 16 * (rounds + WARMUP_ROUNDS), null)) {
+                for (int round = -WARMUP_ROUNDS; round < rounds; round++) {
+                    double pass = memory.pass();
+                    for (int n = 0; n < BATCHES.length; n++) {
+                        int i = Math.floorMod(n + round, BATCHES.length);
+                        long start = System.nanoTime(), cpuStart = processCpuNanos();
+                        step(backend, BATCHES[i], round + WARMUP_ROUNDS);
+                        if (round < 0) continue;
+                        seconds[i][round] = (System.nanoTime() - start) * 1e-9;
+                        cpuSeconds[i] += (processCpuNanos() - cpuStart) * 1e-9 / threads / rounds;
+                    }
+                    if (round >= 0) bandwidth[round] = pass;
                 }
-                System.out.printf("load average at end: %.2f%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-                System.out.println();
-                System.out.println("| batch | step ms | vs batch 1 | tokens/s | weight bytes/s | of bandwidth | CPU share | CPU ms/thread | vs batch 1 |");
-                System.out.println("|------:|--------:|-----------:|---------:|---------------:|-------------:|----------:|--------------:|-----------:|");
-                for (int i = 0; i < batches.length; i++) {
-                    double t = times[i];
-                    System.out.printf("| %5d | %7.1f | %9.2fx | %8.1f | %9.2f GB/s | %11.0f%% | %8.0f%% | %13.1f | %9.2fx |%n",
-                            batches[i], t * 1e3, t / times[0], batches[i] / t, bytes / t / 1e9, 100 * bytes / t / bandwidth,
-                            100 * cpuShare[i], cpuTimes[i] * 1e3, cpuTimes[i] / cpuTimes[0]);
-                }
+            }
+            System.out.printf("load average at end: %.2f%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            double bestBandwidth = best(bandwidth, true), medianBandwidth = median(bandwidth);
+            System.out.printf("memory read bandwidth (one pass per round over %.0f MB): best %.2f GB/s, median %.2f GB/s%n%n",
+                    bytes / 1e6, bestBandwidth / 1e9, medianBandwidth / 1e9);
+            System.out.println("| batch | best ms | median ms | of bandwidth (best, median) | vs batch 1 (best, median) | tokens/s (best) | CPU ms/thread |");
+            System.out.println("|------:|--------:|----------:|----------------------------:|--------------------------:|----------------:|--------------:|");
+            double best1 = best(seconds[0], false), median1 = median(seconds[0]);
+            for (int i = 0; i < BATCHES.length; i++) {
+                double b = best(seconds[i], false), m = median(seconds[i]);
+                System.out.printf("| %5d | %7.1f | %9.1f | %12.0f%%, %5.0f%%         | %10.2fx, %5.2fx         | %15.1f | %13.1f |%n",
+                        BATCHES[i], b * 1e3, m * 1e3, 100 * bytes / b / bestBandwidth, 100 * bytes / m / medianBandwidth,
+                        b / best1, m / median1, BATCHES[i] / b, cpuSeconds[i] * 1e3);
             }
         }
     }
 
-    /**
-     * The median wall time and the mean process CPU time per thread of {@code steps} decode steps
-     * of {@code batch} sequences (after 3 warm-up steps), in seconds. On a shared machine the CPU
-     * time leaves out the time other processes held our cores (waiting threads spin, so with more
-     * than one thread it still counts hand-off stalls). A mean, not a median: the process CPU clock
-     * ticks in 10 ms steps, which only a sum over the steps evens out.
-     */
-    private static double[] stepTimes(CpuBackend backend, int batch, int steps, int threads) {
+    private static double best(double[] values, boolean largest) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return largest ? sorted[sorted.length - 1] : sorted[0];
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** One decode step of {@code batch} sequences, each one new token at the position after the shared context. */
+    private static void step(CpuBackend backend, int batch, int round) {
         int[] context = new int[CONTEXT];
         Arrays.setAll(context, i -> i);
-        double[] seconds = new double[steps];
-        double cpuSeconds = 0;
-        for (int s = -3; s < steps; s++) {
-            int step = s + 3;
-            List<SequenceStep> sequences = new ArrayList<>();
-            for (int b = 0; b < batch; b++) {
-                int slot = CONTEXT + (step * batch + b) % (backend.slotCapacity() - CONTEXT);
-                sequences.add(new SequenceStep(new int[] {(b * 7919 + step * 104729) % backend.config().vocabSize()},
-                        new int[] {CONTEXT + step}, new int[] {slot}, context, false));
-            }
-            long start = System.nanoTime(), cpuStart = processCpuNanos();
-            backend.step(new Batch(sequences));
-            if (s >= 0) {
-                seconds[s] = (System.nanoTime() - start) * 1e-9;
-                cpuSeconds += (processCpuNanos() - cpuStart) * 1e-9 / threads;
-            }
+        List<SequenceStep> sequences = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            int slot = CONTEXT + (round * 16 + b) % (backend.slotCapacity() - CONTEXT);
+            sequences.add(new SequenceStep(new int[] {(b * 7919 + round * 104729) % backend.config().vocabSize()},
+                    new int[] {CONTEXT + round}, new int[] {slot}, context, false));
         }
-        Arrays.sort(seconds);
-        return new double[] {seconds[steps / 2], cpuSeconds / steps};
+        backend.step(new Batch(sequences));
     }
 
     /** CPU time of this process, all threads: with the wall time it tells how much of the cores we had. */

@@ -8,30 +8,37 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** The machine's memory read bandwidth: all threads stream through a large off-heap buffer. */
-final class MemoryBandwidth {
-    private MemoryBandwidth() {}
-
+/**
+ * The machine's memory read bandwidth: all threads of a team stream through a large off-heap
+ * buffer, summing it with vector adds. One {@link #pass()} is one read of the whole buffer, so a
+ * benchmark can interleave passes with the work it compares against them.
+ */
+final class MemoryBandwidth implements AutoCloseable {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int BLOCK = 1 << 20; // bytes per work item
 
-    /** The best of {@code passes} streaming reads of {@code bytes} bytes, in bytes per second. */
-    static double measure(ThreadTeam team, long bytes, int passes) {
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment buffer = arena.allocate(bytes, 64);
-            buffer.fill((byte) 1);
-            int blocks = (int) (bytes / BLOCK);
-            double[] sums = new double[team.size()];
-            double best = 0;
-            for (int p = 0; p < passes; p++) {
-                long start = System.nanoTime();
-                team.forRange(blocks, 4, (worker, from, to) -> sums[worker] += sum(buffer, (long) from * BLOCK, (long) to * BLOCK));
-                long elapsed = System.nanoTime() - start;
-                best = Math.max(best, (double) blocks * BLOCK / (elapsed * 1e-9));
-            }
-            if (Double.isNaN(sums[0])) System.out.println("(impossible: keeps the sums alive)");
-            return best;
-        }
+    private final ThreadTeam team;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment buffer;
+    private final int blocks;
+    private final double[] sums;
+
+    /** A buffer of {@code bytes} bytes (rounded down to whole MiB), far larger than the caches. */
+    MemoryBandwidth(ThreadTeam team, long bytes) {
+        this.team = team;
+        this.blocks = (int) (bytes / BLOCK);
+        this.buffer = arena.allocate((long) blocks * BLOCK, 64);
+        buffer.fill((byte) 1);
+        this.sums = new double[team.size()];
+    }
+
+    /** One streaming read of the whole buffer by every thread of the team, in bytes per second. */
+    double pass() {
+        long start = System.nanoTime();
+        team.forRange(blocks, 4, (worker, from, to) -> sums[worker] += sum(buffer, (long) from * BLOCK, (long) to * BLOCK));
+        long elapsed = System.nanoTime() - start;
+        if (Double.isNaN(sums[0])) System.out.println("(impossible: keeps the sums alive)");
+        return (double) blocks * BLOCK / (elapsed * 1e-9);
     }
 
     private static double sum(MemorySegment s, long from, long to) {
@@ -44,5 +51,10 @@ final class MemoryBandwidth {
             a3 = a3.add(FloatVector.fromMemorySegment(F, s, o + 3 * step, ByteOrder.LITTLE_ENDIAN));
         }
         return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
     }
 }

@@ -16,20 +16,21 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A decode step is memory-bound: every weight is read once per step, and the kernel must widen
  * and multiply faster than memory delivers (at ~30 GB/s of BF16, 15 G elements/s per core).
  *
- * <p>BF16 weights (the models' own dtype) at batches up to 8 are widened in registers, never
+ * <p>BF16 weights (the models' own dtype) are widened in registers, never
  * stored: a bf16 is the top half of a float32, so an int lane holding the pair (w[2i] low,
  * w[2i+1] high) gives w[2i+1] as a float by clearing the low 16 bits and w[2i] by shifting left
  * 16. The activations are split once per call into their even and odd elements, so the even
- * weights meet the even activations and no lane is shuffled. Four weight rows are read together,
- * once from memory and then from L1 for each further activation row, so the memory reads spread
- * evenly over the multiplies.
+ * weights meet the even activations and no lane is shuffled. Four weight rows are read together;
+ * four activation rows at a time meet them once widened (a 4×4 block of outputs), the rest one by
+ * one, with the rows read again from L1.
  *
- * <p>F32 and F16 rows, and BF16 rows at larger batches, are widened to floats into a small
+ * <p>F32 and F16 rows are widened to floats into a small
  * per-thread buffer (it stays in L1) and multiplied from there into every activation row: four
  * weight rows meet four activation rows at a time, so each vector loaded feeds four FMAs.
  *
  * <p>Every vector lives inside one method (no helper returns a vector): the JIT then keeps them
- * in registers whatever it decides to inline.
+ * in registers whatever it decides to inline. A 4×4 block's sixteen sums leave through memory to
+ * {@link LaneSums}, whose folding tree is much cheaper than sixteen lane reductions.
  */
 public final class MatMul {
     private MatMul() {}
@@ -43,16 +44,6 @@ public final class MatMul {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Weight rows widened together, and activation rows multiplied together: a 4×4 block of outputs. */
     private static final int BLOCK = 4;
-    /**
-     * Up to this batch BF16 rows are widened in registers, again for each activation row; above
-     * it, once into the per-thread buffer for {@link #block4x4}. With the weights in cache the
-     * buffer is faster from batch 4 (batch 8: 6.5-8 against 4 G weights/s on one core), but read
-     * from memory the register path is faster (one core, a 117 MB matrix: batch 4 5.6-6.1 against
-     * 4.2-4.5, batch 8 3.7-4.0 against 3.2-3.4): the buffer path reads memory in bursts between
-     * the multiplies, the register path all along them. At batch 16 the step is compute-bound
-     * and the buffer's cheaper multiplies win (decode step 2.5-3.0× batch 1, against 3.0-3.4×).
-     */
-    private static final int BF16_IN_REGISTERS_MAX_BATCH = 2 * BLOCK;
     /** The fewest blocks of weight rows per chunk handed to a thread (the last chunks of a loop). */
     private static final int GRAIN = 4;
 
@@ -87,14 +78,14 @@ public final class MatMul {
                 throw new IllegalArgumentException("buffers too small for batch " + batch + " of " + w);
             firstBlock[p + 1] = firstBlock[p] + (w.rows() + BLOCK - 1) / BLOCK;
         }
-        float[] split = anyBf16 && batch <= BF16_IN_REGISTERS_MAX_BATCH ? splitEvenOdd(team, x, batch, cols) : null;
+        float[] split = anyBf16 ? splitEvenOdd(team, x, batch, cols) : null;
         team.forRange(firstBlock[products.length], GRAIN, (worker, from, to) -> {
             for (int block = from; block < to; block++) {
                 int p = 0;
                 while (block >= firstBlock[p + 1]) p++;
                 Product product = products[p];
-                // [BLOCK][cols] widened weight rows, then BLOCK·BLOCK partial sums
-                float[] scratch = team.scratch(worker, BLOCK * cols + BLOCK * BLOCK);
+                // [BLOCK][cols] widened weight rows and BLOCK·BLOCK partial sums, or BLOCK·BLOCK sums then [BLOCK·BLOCK][L] accumulators
+                float[] scratch = team.scratch(worker, BLOCK * cols + BLOCK * BLOCK * (L + 1));
                 rowBlock(product, x, split, batch, (block - firstBlock[p]) * BLOCK, scratch);
             }
         });
@@ -106,7 +97,8 @@ public final class MatMul {
         int rows = w.rows(), cols = w.cols(), nr = Math.min(BLOCK, rows - r0);
         float[] out = product.out();
         int b = 0;
-        if (w.dtype() == DType.BF16 && batch <= BF16_IN_REGISTERS_MAX_BATCH) {
+        if (w.dtype() == DType.BF16) {
+            for (; b + BLOCK <= batch; b += BLOCK) bf16Block4x4(w, r0, nr, split, x, b, out, scratch);
             for (; b < batch; b++) bf16Block4x1(w, r0, nr, split, x, b, out, scratch);
         } else {
             // A short last block repeats its last row; the repeats are computed, never written.
@@ -144,16 +136,13 @@ public final class MatMul {
             u = FloatVector.fromArray(F, x, x3 + k);
             a03 = w0.fma(u, a03); a13 = w1.fma(u, a13); a23 = w2.fma(u, a23); a33 = w3.fma(u, a33);
         }
-        // sums[i·4 + j] for weight row i, activation row j
-        int s = BLOCK * cols;
-        scratch[s] = a00.reduceLanes(VectorOperators.ADD); scratch[s + 1] = a01.reduceLanes(VectorOperators.ADD);
-        scratch[s + 2] = a02.reduceLanes(VectorOperators.ADD); scratch[s + 3] = a03.reduceLanes(VectorOperators.ADD);
-        scratch[s + 4] = a10.reduceLanes(VectorOperators.ADD); scratch[s + 5] = a11.reduceLanes(VectorOperators.ADD);
-        scratch[s + 6] = a12.reduceLanes(VectorOperators.ADD); scratch[s + 7] = a13.reduceLanes(VectorOperators.ADD);
-        scratch[s + 8] = a20.reduceLanes(VectorOperators.ADD); scratch[s + 9] = a21.reduceLanes(VectorOperators.ADD);
-        scratch[s + 10] = a22.reduceLanes(VectorOperators.ADD); scratch[s + 11] = a23.reduceLanes(VectorOperators.ADD);
-        scratch[s + 12] = a30.reduceLanes(VectorOperators.ADD); scratch[s + 13] = a31.reduceLanes(VectorOperators.ADD);
-        scratch[s + 14] = a32.reduceLanes(VectorOperators.ADD); scratch[s + 15] = a33.reduceLanes(VectorOperators.ADD);
+        // sums[i·4 + j] for weight row i, activation row j, after the 16 accumulators
+        int s = BLOCK * cols, acc = s + BLOCK * BLOCK;
+        a00.intoArray(scratch, acc); a01.intoArray(scratch, acc + L); a02.intoArray(scratch, acc + 2 * L); a03.intoArray(scratch, acc + 3 * L);
+        a10.intoArray(scratch, acc + 4 * L); a11.intoArray(scratch, acc + 5 * L); a12.intoArray(scratch, acc + 6 * L); a13.intoArray(scratch, acc + 7 * L);
+        a20.intoArray(scratch, acc + 8 * L); a21.intoArray(scratch, acc + 9 * L); a22.intoArray(scratch, acc + 10 * L); a23.intoArray(scratch, acc + 11 * L);
+        a30.intoArray(scratch, acc + 12 * L); a31.intoArray(scratch, acc + 13 * L); a32.intoArray(scratch, acc + 14 * L); a33.intoArray(scratch, acc + 15 * L);
+        LaneSums.sixteen(scratch, acc, scratch, s);
         for (int i = 0; i < nr; i++) {
             for (int j = 0; j < BLOCK; j++) {
                 float sum = scratch[s + i * BLOCK + j];
@@ -238,7 +227,65 @@ public final class MatMul {
         sums[1] = e1.add(d1).reduceLanes(VectorOperators.ADD);
         sums[2] = e2.add(d2).reduceLanes(VectorOperators.ADD);
         sums[3] = e3.add(d3).reduceLanes(VectorOperators.ADD);
-        for (int i = 0; i < nr; i++) out[b * w.rows() + r0 + i] = sums[i] + tail(w, r0 + i, 2 * p, x, b);
+        for (int i = 0; i < nr; i++) out[b * w.rows() + r0 + i] = 2 * p == cols ? sums[i] : sums[i] + tail(w, r0 + i, 2 * p, x, b);
+    }
+
+    /**
+     * {@code out[b0+j][r0+i] = Σ_k w_i[k] · x[b0+j][k]} for i, j < 4, BF16 rows widened in
+     * registers once for four activation rows: each step loads L int lanes (2·L weights) of each
+     * row, widens the even halves and multiplies them into the four rows' even activations, then
+     * the odd halves into the odd ones: 4 loads and 8 widening operations per 32 FMAs, against 16
+     * loads and 32 widening operations for four calls of {@link #bf16Block4x1}. The 16
+     * accumulators, one per (weight row, activation row), take the even and the odd products alike.
+     * {@code sums} holds 16 sums and then the 16 accumulators' lanes.
+     */
+    private static void bf16Block4x4(Matrix w, int r0, int nr, float[] split, float[] x, int b0, float[] out, float[] sums) {
+        MemorySegment data = w.data();
+        int cols = w.cols(), half = cols / 2, rows = w.rows();
+        int e0 = 2 * b0 * half, e1 = e0 + 2 * half, e2 = e1 + 2 * half, e3 = e2 + 2 * half; // even halves; odd at + half
+        long o0 = rowBytes(w, r0, 0, nr), o1 = rowBytes(w, r0, 1, nr), o2 = rowBytes(w, r0, 2, nr), o3 = rowBytes(w, r0, 3, nr);
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int p = 0;
+        for (int upper = I.loopBound(half); p < upper; p += L) {
+            long at = 4L * p;
+            IntVector v0 = IntVector.fromMemorySegment(I, data, o0 + at, LE), v1 = IntVector.fromMemorySegment(I, data, o1 + at, LE);
+            IntVector v2 = IntVector.fromMemorySegment(I, data, o2 + at, LE), v3 = IntVector.fromMemorySegment(I, data, o3 + at, LE);
+            FloatVector w0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector w1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector w2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector w3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector u = FloatVector.fromArray(F, split, e0 + p);
+            a00 = w0.fma(u, a00); a10 = w1.fma(u, a10); a20 = w2.fma(u, a20); a30 = w3.fma(u, a30);
+            u = FloatVector.fromArray(F, split, e1 + p);
+            a01 = w0.fma(u, a01); a11 = w1.fma(u, a11); a21 = w2.fma(u, a21); a31 = w3.fma(u, a31);
+            u = FloatVector.fromArray(F, split, e2 + p);
+            a02 = w0.fma(u, a02); a12 = w1.fma(u, a12); a22 = w2.fma(u, a22); a32 = w3.fma(u, a32);
+            u = FloatVector.fromArray(F, split, e3 + p);
+            a03 = w0.fma(u, a03); a13 = w1.fma(u, a13); a23 = w2.fma(u, a23); a33 = w3.fma(u, a33);
+            w0 = v0.and(ODD_BF16).reinterpretAsFloats();
+            w1 = v1.and(ODD_BF16).reinterpretAsFloats();
+            w2 = v2.and(ODD_BF16).reinterpretAsFloats();
+            w3 = v3.and(ODD_BF16).reinterpretAsFloats();
+            u = FloatVector.fromArray(F, split, e0 + half + p);
+            a00 = w0.fma(u, a00); a10 = w1.fma(u, a10); a20 = w2.fma(u, a20); a30 = w3.fma(u, a30);
+            u = FloatVector.fromArray(F, split, e1 + half + p);
+            a01 = w0.fma(u, a01); a11 = w1.fma(u, a11); a21 = w2.fma(u, a21); a31 = w3.fma(u, a31);
+            u = FloatVector.fromArray(F, split, e2 + half + p);
+            a02 = w0.fma(u, a02); a12 = w1.fma(u, a12); a22 = w2.fma(u, a22); a32 = w3.fma(u, a32);
+            u = FloatVector.fromArray(F, split, e3 + half + p);
+            a03 = w0.fma(u, a03); a13 = w1.fma(u, a13); a23 = w2.fma(u, a23); a33 = w3.fma(u, a33);
+        }
+        // sums[i·4 + j] = Σ a_ij, through the scratch: [16][L] accumulators, then 16 sums
+        int acc = BLOCK * BLOCK;
+        a00.intoArray(sums, acc); a01.intoArray(sums, acc + L); a02.intoArray(sums, acc + 2 * L); a03.intoArray(sums, acc + 3 * L);
+        a10.intoArray(sums, acc + 4 * L); a11.intoArray(sums, acc + 5 * L); a12.intoArray(sums, acc + 6 * L); a13.intoArray(sums, acc + 7 * L);
+        a20.intoArray(sums, acc + 8 * L); a21.intoArray(sums, acc + 9 * L); a22.intoArray(sums, acc + 10 * L); a23.intoArray(sums, acc + 11 * L);
+        a30.intoArray(sums, acc + 12 * L); a31.intoArray(sums, acc + 13 * L); a32.intoArray(sums, acc + 14 * L); a33.intoArray(sums, acc + 15 * L);
+        LaneSums.sixteen(sums, acc, sums, 0);
+        for (int i = 0; i < nr; i++)
+            for (int j = 0; j < BLOCK; j++)
+                out[(b0 + j) * rows + r0 + i] = 2 * p == cols ? sums[i * BLOCK + j] : sums[i * BLOCK + j] + tail(w, r0 + i, 2 * p, x, b0 + j);
     }
 
     /** The byte offset of row {@code r0 + i} of a 16-bit matrix, or of its last row {@code r0 + nr - 1} past it. */

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
 /**
@@ -122,12 +123,9 @@ final class GenerationHandler {
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         try {
             exchange.sendResponseHeaders(200, 0);
-            var sse = new SseWriter(exchange.getResponseBody());
-            boolean first = true;
-            if (request.endpoint() == Endpoint.CHAT) {
-                sse.data(responses.chunk("", true));
-                first = false;
-            }
+            var sse = new SseWriter(exchange.getResponseBody(), new TextChunkTemplate(responses));
+            // Chat opens with the role; after that every text chunk has the same shape on both endpoints.
+            if (request.endpoint() == Endpoint.CHAT) sse.data(responses.chunk("", true));
             sse.flush();
             List<StreamEvent> batch = new ArrayList<>();
             var text = new StringBuilder();
@@ -138,9 +136,7 @@ final class GenerationHandler {
                 if (next == null) {
                     sse.comment("keep-alive");
                 } else {
-                    // At most one write per flush interval: what arrives meanwhile goes out together.
-                    long wait = FLUSH_INTERVAL_NANOS - (System.nanoTime() - lastFlush);
-                    if (wait > 0 && !(next instanceof StreamEvent.End)) TimeUnit.NANOSECONDS.sleep(wait);
+                    if (!(next instanceof StreamEvent.End)) awaitFlushWindow(events, lastFlush);
                     batch.add(next);
                     events.queue.drainTo(batch);
                 }
@@ -148,13 +144,13 @@ final class GenerationHandler {
                     switch (e) {
                         case StreamEvent.Text t -> text.append(t.text());
                         case StreamEvent.PathChange p -> {
-                            first = sendText(sse, responses, text, first);
+                            sendText(sse, text);
                             sse.event("multiverse.path", p.data());
                         }
                         case StreamEvent.End end -> ended = true;
                     }
                 }
-                first = sendText(sse, responses, text, first);
+                sendText(sse, text);
                 batch.clear();
                 sse.flush();
                 lastFlush = System.nanoTime();
@@ -170,12 +166,24 @@ final class GenerationHandler {
         }
     }
 
-    /** Sends the text gathered so far as one chunk (nothing when there is none); returns the new "first". */
-    private static boolean sendText(SseWriter sse, Responses responses, StringBuilder text, boolean first) throws IOException {
-        if (text.isEmpty()) return first;
-        sse.data(responses.chunk(text.toString(), first));
+    /**
+     * At most one write per flush interval: what arrives meanwhile goes out together. The end of the
+     * request cuts the wait short, so that the stream closes as soon as the answer is complete.
+     */
+    private static void awaitFlushWindow(RequestEvents events, long lastFlush) throws InterruptedException {
+        events.streamThread(Thread.currentThread());
+        long wait;
+        while (!events.isCompleted() && (wait = FLUSH_INTERVAL_NANOS - (System.nanoTime() - lastFlush)) > 0) {
+            LockSupport.parkNanos(wait);
+            if (Thread.interrupted()) throw new InterruptedException();
+        }
+    }
+
+    /** Sends the text gathered so far as one chunk (nothing when there is none). */
+    private static void sendText(SseWriter sse, StringBuilder text) {
+        if (text.isEmpty()) return;
+        sse.text(text);
         text.setLength(0);
-        return false;
     }
 
     private void finish(SseWriter sse, ApiRequest request, RequestHandle handle, RequestEvents events,

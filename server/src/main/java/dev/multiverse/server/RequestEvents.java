@@ -8,6 +8,7 @@ import dev.multiverse.tokenizer.Tokenizer;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,6 +32,8 @@ final class RequestEvents implements EngineListener {
     /** Whether this request has left the queue-depth gauge (admitted, or finished without admission). */
     private final AtomicBoolean leftQueue = new AtomicBoolean();
     private volatile RuntimeException failure;
+    private volatile boolean completed;
+    private volatile Thread streamThread;
 
     /** {@code engineStep} reads the engine's step counter (called on the engine thread). */
     RequestEvents(ApiRequest request, Tokenizer tokenizer, ServerMetrics metrics, LongSupplier engineStep) {
@@ -46,6 +49,19 @@ final class RequestEvents implements EngineListener {
     void completed() {
         if (leftQueue.compareAndSet(false, true)) metrics.waitingChanged(-1);
         queue.add(new StreamEvent.End());
+        completed = true;
+        Thread waiting = streamThread;
+        if (waiting != null) LockSupport.unpark(waiting);
+    }
+
+    /** Whether {@link #completed()} was called: the end is in the queue. */
+    boolean isCompleted() {
+        return completed;
+    }
+
+    /** The thread that writes the stream; {@link #completed()} wakes it if it waits for its next flush. */
+    void streamThread(Thread thread) {
+        streamThread = thread;
     }
 
     boolean wasAdmitted() {

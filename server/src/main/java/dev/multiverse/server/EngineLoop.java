@@ -88,6 +88,15 @@ public final class EngineLoop implements AutoCloseable {
         return engine.steps();
     }
 
+    /**
+     * Sets the KV-slot gauge from the pool now; call it on the engine thread only (from an engine
+     * listener). A finished request's slots are back in the pool before its answer goes out, and
+     * this makes the gauge say so too, instead of after the step.
+     */
+    void publishKvSlotsUsed() {
+        metrics.kvSlotsUsed(engine.pool().usedSlots());
+    }
+
     /** Requests waiting or running. */
     public int inFlight() {
         return inFlight.get();

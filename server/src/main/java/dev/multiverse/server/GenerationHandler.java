@@ -62,7 +62,7 @@ final class GenerationHandler {
             throw new ApiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded", "the server is busy: "
                     + config.maxQueue() + " requests are waiting or running; retry after a second");
         }
-        var events = new RequestEvents(request, tokenizer, metrics, loop::engineSteps);
+        var events = new RequestEvents(request, tokenizer, metrics, loop::engineSteps, loop::publishKvSlotsUsed);
         RequestHandle handle;
         try {
             handle = loop.submit(new Request(request.prompt(), request.sampling(), request.budgets(), null, events));

@@ -22,6 +22,7 @@ import java.util.function.LongSupplier;
 final class RequestEvents implements EngineListener {
     final LinkedBlockingQueue<StreamEvent> queue = new LinkedBlockingQueue<>();
     private final ServerMetrics metrics;
+    private final Runnable onEngineFinish;
     private final FinalOrderText text;
     private final PathEvents paths;
     private final TopLogprobs top;
@@ -35,9 +36,14 @@ final class RequestEvents implements EngineListener {
     private volatile boolean completed;
     private volatile Thread streamThread;
 
-    /** {@code engineStep} reads the engine's step counter (called on the engine thread). */
-    RequestEvents(ApiRequest request, Tokenizer tokenizer, ServerMetrics metrics, LongSupplier engineStep) {
+    /**
+     * {@code engineStep} reads the engine's step counter; {@code onEngineFinish} runs when the
+     * request finishes, before its future completes (both are called on the engine thread).
+     */
+    RequestEvents(ApiRequest request, Tokenizer tokenizer, ServerMetrics metrics, LongSupplier engineStep,
+                  Runnable onEngineFinish) {
         this.metrics = metrics;
+        this.onEngineFinish = onEngineFinish;
         this.text = request.stream() ? new FinalOrderText(tokenizer, s -> queue.add(new StreamEvent.Text(s))) : null;
         this.paths = request.pathEvents() ? new PathEvents(tokenizer, e -> queue.add(new StreamEvent.PathChange(e))) : null;
         this.top = request.wantsLogprobs() ? new TopLogprobs(request.topLogprobs(), tokenizer.vocabSize()) : null;
@@ -129,6 +135,7 @@ final class RequestEvents implements EngineListener {
     @Override
     public void onFinish(long requestId, GenerationResult result) {
         metrics.finished(result);
+        onEngineFinish.run();
         if (stepBatches != null) stepBatch = stepBatches.counts();
         guard(() -> {
             if (text != null) text.onFinish(result);

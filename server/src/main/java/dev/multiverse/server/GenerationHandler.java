@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
 /**
@@ -62,7 +61,7 @@ final class GenerationHandler {
             throw new ApiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded", "the server is busy: "
                     + config.maxQueue() + " requests are waiting or running; retry after a second");
         }
-        var events = new RequestEvents(request, tokenizer, metrics, loop::engineSteps, loop::publishKvSlotsUsed);
+        var events = new RequestEvents(request, tokenizer, metrics, loop);
         RequestHandle handle;
         try {
             handle = loop.submit(new Request(request.prompt(), request.sampling(), request.budgets(), null, events));
@@ -132,13 +131,15 @@ final class GenerationHandler {
             boolean ended = false;
             long lastFlush = System.nanoTime();
             while (!ended) {
-                StreamEvent next = events.queue.poll(config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+                StreamEvent next = events.mailbox.poll(config.heartbeat().toNanos());
                 if (next == null) {
                     sse.comment("keep-alive");
                 } else {
-                    if (!(next instanceof StreamEvent.End)) awaitFlushWindow(events, lastFlush);
+                    // At most one write per flush interval: what arrives meanwhile goes out together;
+                    // the end of the request cuts the wait short, so the stream closes at once.
+                    if (!(next instanceof StreamEvent.End)) events.mailbox.sleepUntil(lastFlush + FLUSH_INTERVAL_NANOS);
                     batch.add(next);
-                    events.queue.drainTo(batch);
+                    events.mailbox.drainTo(batch);
                 }
                 for (StreamEvent e : batch) {
                     switch (e) {
@@ -163,19 +164,6 @@ final class GenerationHandler {
         } catch (InterruptedException e) {
             handle.cancel();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * At most one write per flush interval: what arrives meanwhile goes out together. The end of the
-     * request cuts the wait short, so that the stream closes as soon as the answer is complete.
-     */
-    private static void awaitFlushWindow(RequestEvents events, long lastFlush) throws InterruptedException {
-        events.streamThread(Thread.currentThread());
-        long wait;
-        while (!events.isCompleted() && (wait = FLUSH_INTERVAL_NANOS - (System.nanoTime() - lastFlush)) > 0) {
-            LockSupport.parkNanos(wait);
-            if (Thread.interrupted()) throw new InterruptedException();
         }
     }
 

@@ -6,23 +6,20 @@ import dev.multiverse.engine.GenerationResult;
 import dev.multiverse.engine.TokenEntry;
 import dev.multiverse.tokenizer.Tokenizer;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 
 /**
  * The engine listener of one API request, called on the engine thread: it notes the request's
  * admission (for the queue-depth gauge), and, as the request asks, turns the engine's events into
  * the final-order text, the per-path events and the top log-probs. It never blocks and never
- * throws into the engine: events go to an unbounded queue the request's HTTP thread drains (a
- * request generates a bounded number of tokens), and a failure of its own is kept for that thread
- * to report.
+ * throws into the engine: events go to an unbounded {@link StreamMailbox} the request's HTTP
+ * thread drains (a request generates a bounded number of tokens), and a failure of its own is kept
+ * for that thread to report. It is created on that HTTP thread.
  */
 final class RequestEvents implements EngineListener {
-    final LinkedBlockingQueue<StreamEvent> queue = new LinkedBlockingQueue<>();
+    final StreamMailbox mailbox;
     private final ServerMetrics metrics;
-    private final Runnable onEngineFinish;
+    private final EngineLoop loop;
     private final FinalOrderText text;
     private final PathEvents paths;
     private final TopLogprobs top;
@@ -33,41 +30,23 @@ final class RequestEvents implements EngineListener {
     /** Whether this request has left the queue-depth gauge (admitted, or finished without admission). */
     private final AtomicBoolean leftQueue = new AtomicBoolean();
     private volatile RuntimeException failure;
-    private volatile boolean completed;
-    private volatile Thread streamThread;
 
-    /**
-     * {@code engineStep} reads the engine's step counter; {@code onEngineFinish} runs when the
-     * request finishes, before its future completes (both are called on the engine thread).
-     */
-    RequestEvents(ApiRequest request, Tokenizer tokenizer, ServerMetrics metrics, LongSupplier engineStep,
-                  Runnable onEngineFinish) {
+    /** Events wake the reader after the {@code loop}'s step; the step counter and the KV gauge are read from it. */
+    RequestEvents(ApiRequest request, Tokenizer tokenizer, ServerMetrics metrics, EngineLoop loop) {
         this.metrics = metrics;
-        this.onEngineFinish = onEngineFinish;
-        this.text = request.stream() ? new FinalOrderText(tokenizer, s -> queue.add(new StreamEvent.Text(s))) : null;
-        this.paths = request.pathEvents() ? new PathEvents(tokenizer, e -> queue.add(new StreamEvent.PathChange(e))) : null;
+        this.loop = loop;
+        this.mailbox = new StreamMailbox(loop::wakeAfterStep);
+        this.text = request.stream() ? new FinalOrderText(tokenizer, s -> mailbox.add(new StreamEvent.Text(s))) : null;
+        this.paths = request.pathEvents() ? new PathEvents(tokenizer, e -> mailbox.add(new StreamEvent.PathChange(e))) : null;
         this.top = request.wantsLogprobs() ? new TopLogprobs(request.topLogprobs(), tokenizer.vocabSize()) : null;
-        this.stepBatches = request.trace() ? new StepBatches(engineStep) : null;
+        this.stepBatches = request.trace() ? new StepBatches(loop::engineSteps) : null;
         metrics.waitingChanged(1);
     }
 
     /** Called once the request's future completed, whatever way: ends the stream. */
     void completed() {
         if (leftQueue.compareAndSet(false, true)) metrics.waitingChanged(-1);
-        queue.add(new StreamEvent.End());
-        completed = true;
-        Thread waiting = streamThread;
-        if (waiting != null) LockSupport.unpark(waiting);
-    }
-
-    /** Whether {@link #completed()} was called: the end is in the queue. */
-    boolean isCompleted() {
-        return completed;
-    }
-
-    /** The thread that writes the stream; {@link #completed()} wakes it if it waits for its next flush. */
-    void streamThread(Thread thread) {
-        streamThread = thread;
+        mailbox.end();
     }
 
     boolean wasAdmitted() {
@@ -135,7 +114,7 @@ final class RequestEvents implements EngineListener {
     @Override
     public void onFinish(long requestId, GenerationResult result) {
         metrics.finished(result);
-        onEngineFinish.run();
+        loop.publishKvSlotsUsed();
         if (stepBatches != null) stepBatch = stepBatches.counts();
         guard(() -> {
             if (text != null) text.onFinish(result);

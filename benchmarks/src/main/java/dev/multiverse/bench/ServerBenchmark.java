@@ -61,7 +61,9 @@ import java.util.List;
  * printed: in throughput (wall time, which other processes on a shared machine disturb), in
  * process CPU time per generated token (the server's process only), and in CPU time per token of
  * the one thread that steps the engine (the serial part: what bounds throughput when the HTTP
- * work has cores of its own).
+ * work has cores of its own). Each is given for the measured rounds summed, and as the median
+ * (least..greatest) of the rounds' own costs, each round pairing a direct run with the server run
+ * right after it.
  */
 public final class ServerBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,6 +113,26 @@ public final class ServerBenchmark {
         }
     }
 
+    /** The server's cost over the engine, in percent: throughput lost, more CPU per token, more engine-thread CPU per token. */
+    record Cost(double throughput, double cpu, double engineCpu) {
+        static Cost of(Run direct, Run served) {
+            return new Cost(100 * (1 - served.tokensPerSecond() / direct.tokensPerSecond()),
+                    100 * (served.cpuMsPerToken() / direct.cpuMsPerToken() - 1),
+                    100 * (served.engineCpuMsPerToken() / direct.engineCpuMsPerToken() - 1));
+        }
+
+        /**
+         * The median of one cost over the rounds, and its least and greatest: each round pairs a
+         * direct run with the server run right after it, so a burst of other load on the machine
+         * spoils one pair, not the median.
+         */
+        static String spread(List<Cost> rounds, java.util.function.ToDoubleFunction<Cost> which) {
+            double[] v = rounds.stream().mapToDouble(which).sorted().toArray();
+            double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            return String.format("median %+.1f%% (%+.1f..%+.1f)", median, v[0], v[v.length - 1]);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(ReplayBenchmark.arg(args, "model", "models/multiverse-arith"));
         int[] levels = Arrays.stream(ReplayBenchmark.arg(args, "clients", "1,8,32").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -137,6 +159,7 @@ public final class ServerBenchmark {
             for (int level : levels) {
                 List<String> work = questions.subList(0, Math.max(requests, 2 * level));
                 Run direct = null, served = null;
+                List<Cost> perRound = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
                     Run d = direct(engine, tokenizer, work, level, budgets);
                     Run s = served(server, clients, work.size(), level);
@@ -148,16 +171,19 @@ public final class ServerBenchmark {
                     if (round == 0 && rounds > 1) continue; // warm-up
                     direct = d.plus(direct);
                     served = s.plus(served);
+                    perRound.add(Cost.of(d, s));
                 }
+                Cost total = Cost.of(direct, served);
                 System.out.printf("%7d %8d | %6.2f %6.0f %5.0f %5.0f %6.3f %6.3f | %6.2f %6.0f %5.0f %5.0f %6.3f %6.3f"
                                 + " | %6.3f | %+.1f%%, %+.1f%%, %+.1f%%%n",
                         level, work.size(), direct.requestsPerSecond(), direct.tokensPerSecond(), direct.percentile(50),
                         direct.percentile(95), direct.cpuMsPerToken(), direct.engineCpuMsPerToken(), served.requestsPerSecond(),
                         served.tokensPerSecond(), served.percentile(50), served.percentile(95), served.cpuMsPerToken(),
-                        served.engineCpuMsPerToken(), served.clientCpuMsPerToken(),
-                        100 * (1 - served.tokensPerSecond() / direct.tokensPerSecond()),
-                        100 * (served.cpuMsPerToken() / direct.cpuMsPerToken() - 1),
-                        100 * (served.engineCpuMsPerToken() / direct.engineCpuMsPerToken() - 1));
+                        served.engineCpuMsPerToken(), served.clientCpuMsPerToken(), total.throughput(), total.cpu(),
+                        total.engineCpu());
+                System.out.printf("%17s per round (%d): tok/s %s, cpu/tok %s, engine cpu/tok %s%n", "", perRound.size(),
+                        Cost.spread(perRound, Cost::throughput), Cost.spread(perRound, Cost::cpu),
+                        Cost.spread(perRound, Cost::engineCpu));
             }
         }
     }

@@ -56,14 +56,16 @@ import java.util.List;
  *
  * <p>Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
  * dev.multiverse.bench.ServerBenchmark [model=models/multiverse-arith] [clients=1,8,32]
- * [max_tokens=96] [requests=64] [rounds=3] [threads=1]}: each level runs {@code rounds} times,
- * alternating engine and server; the first round warms up, the others are summed. Three costs are
+ * [max_tokens=96] [requests=64] [rounds=5] [warmup=1] [threads=1]}: each level runs {@code rounds}
+ * times, alternating engine and server; the first {@code warmup} rounds warm up, the others are
+ * measured. Three costs are
  * printed: in throughput (wall time, which other processes on a shared machine disturb), in
  * process CPU time per generated token (the server's process only), and in CPU time per token of
  * the one thread that steps the engine (the serial part: what bounds throughput when the HTTP
  * work has cores of its own). Each is given for the measured rounds summed, and as the median
  * (least..greatest) of the rounds' own costs, each round pairing a direct run with the server run
- * right after it.
+ * right after it. The time the JIT compilers spent during each side's measured rounds is printed
+ * too: it is part of the process CPU time, and a late recompilation can land on either side.
  */
 public final class ServerBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,7 +74,7 @@ public final class ServerBenchmark {
     private ServerBenchmark() {}
 
     /** One run of a workload: wall seconds, process CPU seconds, generated tokens, and each request's latency in ms. */
-    record Run(double seconds, double cpuSeconds, double engineCpuSeconds, double clientCpuSeconds, long tokens,
+    record Run(double seconds, double cpuSeconds, double engineCpuSeconds, double clientCpuSeconds, double jitSeconds, long tokens,
                double[] latencyMs, List<String> texts) {
         /** This run and {@code other} as one (the texts are this run's). */
         Run plus(Run other) {
@@ -80,7 +82,7 @@ public final class ServerBenchmark {
             double[] both = Arrays.copyOf(latencyMs, latencyMs.length + other.latencyMs.length);
             System.arraycopy(other.latencyMs, 0, both, latencyMs.length, other.latencyMs.length);
             return new Run(seconds + other.seconds, cpuSeconds + other.cpuSeconds, engineCpuSeconds + other.engineCpuSeconds,
-                    clientCpuSeconds + other.clientCpuSeconds, tokens + other.tokens, both, texts);
+                    clientCpuSeconds + other.clientCpuSeconds, jitSeconds + other.jitSeconds, tokens + other.tokens, both, texts);
         }
 
         /** CPU milliseconds per generated token of the client JVM while the clock ran (0 for the direct engine). */
@@ -137,7 +139,9 @@ public final class ServerBenchmark {
         Path dir = Path.of(ReplayBenchmark.arg(args, "model", "models/multiverse-arith"));
         int[] levels = Arrays.stream(ReplayBenchmark.arg(args, "clients", "1,8,32").split(",")).mapToInt(Integer::parseInt).toArray();
         int maxTokens = Integer.parseInt(ReplayBenchmark.arg(args, "max_tokens", "96"));
-        int rounds = Integer.parseInt(ReplayBenchmark.arg(args, "rounds", "3"));
+        int rounds = Integer.parseInt(ReplayBenchmark.arg(args, "rounds", "5"));
+        int warmup = Integer.parseInt(ReplayBenchmark.arg(args, "warmup", "1"));
+        if (warmup >= rounds) throw new IllegalArgumentException("warmup=" + warmup + " leaves none of rounds=" + rounds + " measured");
         int threads = Integer.parseInt(ReplayBenchmark.arg(args, "threads", "1"));
         int requests = Integer.parseInt(ReplayBenchmark.arg(args, "requests", "64"));
         var tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
@@ -168,7 +172,7 @@ public final class ServerBenchmark {
                     if (d.tokens() != s.tokens())
                         throw new IllegalStateException("the server generated " + s.tokens() + " tokens, the engine "
                                 + d.tokens() + ": not the same workload");
-                    if (round == 0 && rounds > 1) continue; // warm-up
+                    if (round < warmup) continue;
                     direct = d.plus(direct);
                     served = s.plus(served);
                     perRound.add(Cost.of(d, s));
@@ -181,9 +185,10 @@ public final class ServerBenchmark {
                         served.tokensPerSecond(), served.percentile(50), served.percentile(95), served.cpuMsPerToken(),
                         served.engineCpuMsPerToken(), served.clientCpuMsPerToken(), total.throughput(), total.cpu(),
                         total.engineCpu());
-                System.out.printf("%17s per round (%d): tok/s %s, cpu/tok %s, engine cpu/tok %s%n", "", perRound.size(),
-                        Cost.spread(perRound, Cost::throughput), Cost.spread(perRound, Cost::cpu),
-                        Cost.spread(perRound, Cost::engineCpu));
+                System.out.printf("%17s per round (%d): tok/s %s, cpu/tok %s, engine cpu/tok %s; JIT compiling: direct %.1f s,"
+                                + " server %.1f s%n", "", perRound.size(), Cost.spread(perRound, Cost::throughput),
+                        Cost.spread(perRound, Cost::cpu), Cost.spread(perRound, Cost::engineCpu), direct.jitSeconds(),
+                        served.jitSeconds());
             }
         }
     }
@@ -198,6 +203,7 @@ public final class ServerBenchmark {
         long t0 = System.nanoTime();
         long cpu0 = processCpuNanos();
         long engineCpu0 = THREADS.getCurrentThreadCpuTime();
+        double jit0 = jitSeconds();
         List<RequestHandle> live = new ArrayList<>();
         List<Integer> liveQuestion = new ArrayList<>();
         List<Long> started = new ArrayList<>();
@@ -225,7 +231,7 @@ public final class ServerBenchmark {
             }
         }
         var run = new Run((System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9,
-                (THREADS.getCurrentThreadCpuTime() - engineCpu0) / 1e9, 0, tokens, latency, new ArrayList<>());
+                (THREADS.getCurrentThreadCpuTime() - engineCpu0) / 1e9, 0, jitSeconds() - jit0, tokens, latency, new ArrayList<>());
         for (RequestHandle h : handles) run.texts().add(h.result().join().text());
         return run;
     }
@@ -235,6 +241,11 @@ public final class ServerBenchmark {
         for (Thread t : Thread.getAllStackTraces().keySet())
             if (t.getName().equals("multiverse-engine")) return THREADS.getThreadCpuTime(t.threadId());
         throw new IllegalStateException("no multiverse-engine thread");
+    }
+
+    /** Seconds this JVM's JIT compilers have spent compiling so far (part of the process CPU time). */
+    private static double jitSeconds() {
+        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3;
     }
 
     private static long processCpuNanos() {
@@ -249,14 +260,16 @@ public final class ServerBenchmark {
     static Run served(OpenAiServer server, Clients clients, int count, int level) throws IOException {
         long cpu0 = processCpuNanos();
         long engineCpu0 = engineThreadCpuNanos();
+        double jit0 = jitSeconds();
         JsonNode r = clients.run(count, level);
+        double jit = jitSeconds() - jit0;
         long cpu = processCpuNanos() - cpu0, engineCpu = engineThreadCpuNanos() - engineCpu0;
         double[] latency = new double[r.get("latency_ms").size()];
         for (int i = 0; i < latency.length; i++) latency[i] = r.get("latency_ms").get(i).asDouble();
         List<String> texts = new ArrayList<>();
         for (JsonNode t : r.get("texts")) texts.add(t.asText());
         if (server.engineLoop().inFlight() != 0) throw new IllegalStateException("requests still in flight after the run");
-        return new Run(r.get("seconds").asDouble(), cpu / 1e9, engineCpu / 1e9, r.get("cpu_seconds").asDouble(),
+        return new Run(r.get("seconds").asDouble(), cpu / 1e9, engineCpu / 1e9, r.get("cpu_seconds").asDouble(), jit,
                 r.get("tokens").asLong(), latency, texts);
     }
 

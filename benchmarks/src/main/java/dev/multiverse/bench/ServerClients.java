@@ -1,90 +1,149 @@
 package dev.multiverse.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The clients of {@link ServerBenchmark}, in a JVM of their own: {@code clients} threads, each
- * streaming chat completions of the first {@code count} held-out questions, one after another
- * (a closed loop). Prints {@code {"seconds", "tokens", "latency_ms": [...]}} on standard output.
+ * The clients of {@link ServerBenchmark}, in a JVM of their own that lives for the whole benchmark
+ * (so its code is compiled after the warm-up round, like the server's). For each line {@code run
+ * COUNT CLIENTS} on standard input it streams chat completions of the first COUNT held-out
+ * questions from CLIENTS threads, each on its own keep-alive connection, one request after another
+ * (a closed loop), and prints one JSON line {@code {"seconds", "tokens", "cpu_seconds",
+ * "latency_ms": [...], "texts": [...]}}.
  *
- * <p>Usage: {@code ServerClients port=P model=DIR count=N clients=C max_tokens=M}
+ * <p>What a client does while the clock runs, per request: writes the request's bytes (built
+ * before the clock), and reads the response into a buffer until it ends with the chunked body's
+ * last chunk; nothing is parsed. After the clock stops every response is parsed and checked in full
+ * ({@link StreamTranscript}: status, chunked framing, every event's JSON, role first, final chunk,
+ * [DONE]); the texts go back to the benchmark, which compares each with the engine's own answer.
+ * The timed part is thus the server's work plus the least a client must do: a socket write and
+ * the reads that drain the stream.
+ *
+ * <p>Usage: {@code ServerClients port=P model=DIR max_tokens=M}, then {@code run N C} lines.
  */
 public final class ServerClients {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A client that hears nothing for this long fails the run instead of hanging it. */
+    private static final int READ_TIMEOUT_MS = 120_000;
 
     private ServerClients() {}
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(ReplayBenchmark.arg(args, "port", "8000"));
         Path model = Path.of(ReplayBenchmark.arg(args, "model", "models/multiverse-arith"));
-        int count = Integer.parseInt(ReplayBenchmark.arg(args, "count", "64"));
-        int clients = Integer.parseInt(ReplayBenchmark.arg(args, "clients", "8"));
         int maxTokens = Integer.parseInt(ReplayBenchmark.arg(args, "max_tokens", "96"));
-        List<String> questions = new ArrayList<>();
-        for (String line : Files.readAllLines(model.resolve("heldout.jsonl"))) {
-            if (questions.size() == count) break;
-            questions.add(JSON.readTree(line).get("question").asText());
+        List<byte[]> requests = new ArrayList<>();
+        for (String line : Files.readAllLines(model.resolve("heldout.jsonl")))
+            requests.add(request(port, JSON.readTree(line).get("question").asText(), maxTokens));
+        var commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String command; (command = commands.readLine()) != null && command.startsWith("run "); ) {
+            String[] words = command.split(" ");
+            int count = Integer.parseInt(words[1]), clients = Integer.parseInt(words[2]);
+            System.out.println(JSON.writeValueAsString(run(port, requests.subList(0, count), clients)));
+            System.out.flush();
         }
-        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        var next = new AtomicInteger();
-        double[] latency = new double[questions.size()];
-        long tokens = 0;
-        long t0 = System.nanoTime();
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Long>> results = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                results.add(pool.submit(() -> {
-                    long mine = 0;
-                    for (int q; (q = next.getAndIncrement()) < questions.size(); ) {
-                        long start = System.nanoTime();
-                        mine += stream(http, port, questions.get(q), maxTokens);
-                        latency[q] = (System.nanoTime() - start) / 1e6;
-                    }
-                    return mine;
-                }));
-            }
-            for (Future<Long> f : results) tokens += f.get();
-        }
-        ObjectNode out = JSON.createObjectNode().put("seconds", (System.nanoTime() - t0) / 1e9).put("tokens", tokens);
-        ArrayNode ms = out.putArray("latency_ms");
-        for (double v : latency) ms.add(v);
-        System.out.println(JSON.writeValueAsString(out));
     }
 
-    /** One streamed chat completion, read to its end; returns its completion tokens (from the usage). */
-    private static long stream(HttpClient http, int port, String question, int maxTokens) throws Exception {
-        var body = JSON.createObjectNode().put("max_tokens", maxTokens).put("stream", true);
+    /** The HTTP/1.1 request of one streamed chat completion, as bytes. */
+    static byte[] request(int port, String question, int maxTokens) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("max_tokens", maxTokens).put("stream", true);
         body.putArray("messages").addObject().put("role", "user").put("content", question);
-        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        long completion = -1;
-        try (var in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            // Every event is read; only the one with the usage is parsed.
-            for (String line; (line = in.readLine()) != null; ) {
-                if (!line.startsWith("data: {") || !line.contains("\"usage\"")) continue;
-                JsonNode chunk = JSON.readTree(line.substring(6));
-                completion = chunk.get("usage").get("completion_tokens").asLong();
-            }
+        byte[] json = JSON.writeValueAsBytes(body);
+        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: " + json.length + "\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = Arrays.copyOf(headBytes, headBytes.length + json.length);
+        System.arraycopy(json, 0, all, headBytes.length, json.length);
+        return all;
+    }
+
+    /** One run: the responses are read raw while the clock runs, and checked after it stops. */
+    private static ObjectNode run(int port, List<byte[]> requests, int clients) throws Exception {
+        byte[][] responses = new byte[requests.size()][];
+        int[] lengths = new int[requests.size()];
+        double[] latency = new double[requests.size()];
+        var next = new AtomicInteger();
+        var start = new CountDownLatch(1);
+        var failures = new ArrayList<Throwable>();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            var socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(READ_TIMEOUT_MS);
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
+            threads.add(Thread.ofPlatform().name("client-" + c).start(() -> {
+                try (socket) {
+                    start.await();
+                    OutputStream out = socket.getOutputStream();
+                    InputStream in = socket.getInputStream();
+                    for (int q; (q = next.getAndIncrement()) < requests.size(); ) {
+                        long t0 = System.nanoTime();
+                        out.write(requests.get(q));
+                        byte[] buffer = new byte[32 << 10];
+                        int length = 0;
+                        while (!StreamTranscript.endsLikeACompleteResponse(buffer, length)) {
+                            if (length == buffer.length) buffer = Arrays.copyOf(buffer, 2 * buffer.length);
+                            int n = in.read(buffer, length, buffer.length - length);
+                            if (n < 0) throw new IOException("the server closed the connection mid-response (question " + q + ")");
+                            length += n;
+                        }
+                        latency[q] = (System.nanoTime() - t0) / 1e6;
+                        responses[q] = buffer;
+                        lengths[q] = length;
+                    }
+                } catch (Throwable t) {
+                    synchronized (failures) {
+                        failures.add(t);
+                    }
+                }
+            }));
         }
-        if (r.statusCode() != 200 || completion < 0) throw new IllegalStateException("request failed: status " + r.statusCode());
-        return completion;
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        start.countDown();
+        for (Thread t : threads) t.join();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+        if (!failures.isEmpty()) throw new IllegalStateException("a client failed", failures.getFirst());
+        // The clock has stopped: now every response is parsed and checked.
+        ObjectNode out = JSON.createObjectNode().put("seconds", seconds).put("cpu_seconds", cpuSeconds);
+        ArrayNode texts = JSON.createArrayNode();
+        long tokens = 0;
+        for (int q = 0; q < responses.length; q++) {
+            StreamTranscript t;
+            try {
+                t = StreamTranscript.parse(responses[q], lengths[q]);
+            } catch (RuntimeException | IOException e) {
+                throw new IllegalStateException("question " + q + ": " + e.getMessage(), e);
+            }
+            tokens += t.completionTokens();
+            texts.add(t.text());
+        }
+        out.put("tokens", tokens);
+        ArrayNode ms = out.putArray("latency_ms");
+        for (double v : latency) ms.add(v);
+        out.set("texts", texts);
+        return out;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }

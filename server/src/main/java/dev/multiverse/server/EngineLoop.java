@@ -3,6 +3,8 @@ package dev.multiverse.server;
 import dev.multiverse.engine.Engine;
 import dev.multiverse.engine.Request;
 import dev.multiverse.engine.RequestHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -22,6 +24,8 @@ public final class EngineLoop implements AutoCloseable {
     private final ServerMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Thread thread;
+    /** The mailboxes that got events in the current step (engine thread only). */
+    private final List<StreamMailbox> wakeAfterStep = new ArrayList<>();
     private volatile boolean running = true;
     private volatile Throwable crash;
 
@@ -44,6 +48,8 @@ public final class EngineLoop implements AutoCloseable {
                 long before = engine.steps();
                 long t0 = System.nanoTime();
                 engine.step();
+                for (StreamMailbox m : wakeAfterStep) m.wakeReaderIfWaiting();
+                wakeAfterStep.clear();
                 if (engine.steps() != before) metrics.step(System.nanoTime() - t0);
                 else LockSupport.parkNanos(this, 100_000); // nothing to compute this time round: don't spin
                 metrics.kvSlotsUsed(engine.pool().usedSlots());
@@ -83,9 +89,23 @@ public final class EngineLoop implements AutoCloseable {
         return handle;
     }
 
+    /** Has {@code mailbox}'s reader woken after the current step; call it on the engine thread only. */
+    void wakeAfterStep(StreamMailbox mailbox) {
+        wakeAfterStep.add(mailbox);
+    }
+
     /** The engine's step counter; read it on the engine thread only (from an engine listener). */
     long engineSteps() {
         return engine.steps();
+    }
+
+    /**
+     * Sets the KV-slot gauge from the pool now; call it on the engine thread only (from an engine
+     * listener). A finished request's slots are back in the pool before its answer goes out, and
+     * this makes the gauge say so too, instead of after the step.
+     */
+    void publishKvSlotsUsed() {
+        metrics.kvSlotsUsed(engine.pool().usedSlots());
     }
 
     /** Requests waiting or running. */

@@ -61,7 +61,7 @@ final class GenerationHandler {
             throw new ApiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded", "the server is busy: "
                     + config.maxQueue() + " requests are waiting or running; retry after a second");
         }
-        var events = new RequestEvents(request, tokenizer, metrics, loop::engineSteps);
+        var events = new RequestEvents(request, tokenizer, metrics, loop);
         RequestHandle handle;
         try {
             handle = loop.submit(new Request(request.prompt(), request.sampling(), request.budgets(), null, events));
@@ -122,39 +122,36 @@ final class GenerationHandler {
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         try {
             exchange.sendResponseHeaders(200, 0);
-            var sse = new SseWriter(exchange.getResponseBody());
-            boolean first = true;
-            if (request.endpoint() == Endpoint.CHAT) {
-                sse.data(responses.chunk("", true));
-                first = false;
-            }
+            var sse = new SseWriter(exchange.getResponseBody(), new TextChunkTemplate(responses));
+            // Chat opens with the role; after that every text chunk has the same shape on both endpoints.
+            if (request.endpoint() == Endpoint.CHAT) sse.data(responses.chunk("", true));
             sse.flush();
             List<StreamEvent> batch = new ArrayList<>();
             var text = new StringBuilder();
             boolean ended = false;
             long lastFlush = System.nanoTime();
             while (!ended) {
-                StreamEvent next = events.queue.poll(config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+                StreamEvent next = events.mailbox.poll(config.heartbeat().toNanos());
                 if (next == null) {
                     sse.comment("keep-alive");
                 } else {
-                    // At most one write per flush interval: what arrives meanwhile goes out together.
-                    long wait = FLUSH_INTERVAL_NANOS - (System.nanoTime() - lastFlush);
-                    if (wait > 0 && !(next instanceof StreamEvent.End)) TimeUnit.NANOSECONDS.sleep(wait);
+                    // At most one write per flush interval: what arrives meanwhile goes out together;
+                    // the end of the request cuts the wait short, so the stream closes at once.
+                    if (!(next instanceof StreamEvent.End)) events.mailbox.sleepUntil(lastFlush + FLUSH_INTERVAL_NANOS);
                     batch.add(next);
-                    events.queue.drainTo(batch);
+                    events.mailbox.drainTo(batch);
                 }
                 for (StreamEvent e : batch) {
                     switch (e) {
                         case StreamEvent.Text t -> text.append(t.text());
                         case StreamEvent.PathChange p -> {
-                            first = sendText(sse, responses, text, first);
+                            sendText(sse, text);
                             sse.event("multiverse.path", p.data());
                         }
                         case StreamEvent.End end -> ended = true;
                     }
                 }
-                first = sendText(sse, responses, text, first);
+                sendText(sse, text);
                 batch.clear();
                 sse.flush();
                 lastFlush = System.nanoTime();
@@ -170,12 +167,11 @@ final class GenerationHandler {
         }
     }
 
-    /** Sends the text gathered so far as one chunk (nothing when there is none); returns the new "first". */
-    private static boolean sendText(SseWriter sse, Responses responses, StringBuilder text, boolean first) throws IOException {
-        if (text.isEmpty()) return first;
-        sse.data(responses.chunk(text.toString(), first));
+    /** Sends the text gathered so far as one chunk (nothing when there is none). */
+    private static void sendText(SseWriter sse, StringBuilder text) {
+        if (text.isEmpty()) return;
+        sse.text(text);
         text.setLength(0);
-        return false;
     }
 
     private void finish(SseWriter sse, ApiRequest request, RequestHandle handle, RequestEvents events,

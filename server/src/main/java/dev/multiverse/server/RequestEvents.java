@@ -6,21 +6,20 @@ import dev.multiverse.engine.GenerationResult;
 import dev.multiverse.engine.TokenEntry;
 import dev.multiverse.tokenizer.Tokenizer;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongSupplier;
 
 /**
  * The engine listener of one API request, called on the engine thread: it notes the request's
  * admission (for the queue-depth gauge), and, as the request asks, turns the engine's events into
  * the final-order text, the per-path events and the top log-probs. It never blocks and never
- * throws into the engine: events go to an unbounded queue the request's HTTP thread drains (a
- * request generates a bounded number of tokens), and a failure of its own is kept for that thread
- * to report.
+ * throws into the engine: events go to an unbounded {@link StreamMailbox} the request's HTTP
+ * thread drains (a request generates a bounded number of tokens), and a failure of its own is kept
+ * for that thread to report. It is created on that HTTP thread.
  */
 final class RequestEvents implements EngineListener {
-    final LinkedBlockingQueue<StreamEvent> queue = new LinkedBlockingQueue<>();
+    final StreamMailbox mailbox;
     private final ServerMetrics metrics;
+    private final EngineLoop loop;
     private final FinalOrderText text;
     private final PathEvents paths;
     private final TopLogprobs top;
@@ -32,20 +31,22 @@ final class RequestEvents implements EngineListener {
     private final AtomicBoolean leftQueue = new AtomicBoolean();
     private volatile RuntimeException failure;
 
-    /** {@code engineStep} reads the engine's step counter (called on the engine thread). */
-    RequestEvents(ApiRequest request, Tokenizer tokenizer, ServerMetrics metrics, LongSupplier engineStep) {
+    /** Events wake the reader after the {@code loop}'s step; the step counter and the KV gauge are read from it. */
+    RequestEvents(ApiRequest request, Tokenizer tokenizer, ServerMetrics metrics, EngineLoop loop) {
         this.metrics = metrics;
-        this.text = request.stream() ? new FinalOrderText(tokenizer, s -> queue.add(new StreamEvent.Text(s))) : null;
-        this.paths = request.pathEvents() ? new PathEvents(tokenizer, e -> queue.add(new StreamEvent.PathChange(e))) : null;
+        this.loop = loop;
+        this.mailbox = new StreamMailbox(loop::wakeAfterStep);
+        this.text = request.stream() ? new FinalOrderText(tokenizer, s -> mailbox.add(new StreamEvent.Text(s))) : null;
+        this.paths = request.pathEvents() ? new PathEvents(tokenizer, e -> mailbox.add(new StreamEvent.PathChange(e))) : null;
         this.top = request.wantsLogprobs() ? new TopLogprobs(request.topLogprobs(), tokenizer.vocabSize()) : null;
-        this.stepBatches = request.trace() ? new StepBatches(engineStep) : null;
+        this.stepBatches = request.trace() ? new StepBatches(loop::engineSteps) : null;
         metrics.waitingChanged(1);
     }
 
     /** Called once the request's future completed, whatever way: ends the stream. */
     void completed() {
         if (leftQueue.compareAndSet(false, true)) metrics.waitingChanged(-1);
-        queue.add(new StreamEvent.End());
+        mailbox.end();
     }
 
     boolean wasAdmitted() {
@@ -113,6 +114,7 @@ final class RequestEvents implements EngineListener {
     @Override
     public void onFinish(long requestId, GenerationResult result) {
         metrics.finished(result);
+        loop.publishKvSlotsUsed();
         if (stepBatches != null) stepBatch = stepBatches.counts();
         guard(() -> {
             if (text != null) text.onFinish(result);

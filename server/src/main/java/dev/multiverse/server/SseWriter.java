@@ -7,41 +7,53 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Server-sent events on a response body: {@code data: JSON} frames, named events, comments. Frames
- * are buffered until {@link #flush()}; a write to a client that went away throws IOException.
+ * are assembled as bytes until {@link #flush()}, which writes them in one go; a write to a client
+ * that went away throws IOException. The frequent frame, a piece of streamed text, is written from
+ * a {@link TextChunkTemplate}; the others are serialized by Jackson.
  */
 final class SseWriter {
-    private final OutputStream out;
-    private final StringBuilder pending = new StringBuilder();
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    SseWriter(OutputStream out) {
+    private final OutputStream out;
+    private final TextChunkTemplate textChunk;
+    private final ByteSink pending = new ByteSink();
+
+    SseWriter(OutputStream out, TextChunkTemplate textChunk) {
         this.out = out;
+        this.textChunk = textChunk;
     }
 
     /** An unnamed event: what OpenAI clients read. */
     void data(JsonNode json) throws IOException {
-        pending.append("data: ").append(HttpReplies.JSON.writeValueAsString(json)).append("\n\n");
+        pending.put(DATA).put(HttpReplies.JSON.writeValueAsBytes(json)).put(END);
+    }
+
+    /** A text chunk after the first: {@code data:} with the chunk that carries {@code text}. */
+    void text(CharSequence text) {
+        textChunk.write(text, pending);
     }
 
     /** A named event (clients that read only unnamed events skip it). */
     void event(String name, JsonNode json) throws IOException {
-        pending.append("event: ").append(name).append('\n');
+        pending.put(("event: " + name + "\n").getBytes(StandardCharsets.UTF_8));
         data(json);
     }
 
     /** A comment line: keeps the connection alive and finds out whether the client is still there. */
     void comment(String text) {
-        pending.append(": ").append(text).append("\n\n");
+        pending.put((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The end of an OpenAI stream. */
     void done() {
-        pending.append("data: [DONE]\n\n");
+        pending.put(DONE);
     }
 
     void flush() throws IOException {
         if (pending.isEmpty()) return;
-        out.write(pending.toString().getBytes(StandardCharsets.UTF_8));
+        pending.drainTo(out);
         out.flush();
-        pending.setLength(0);
     }
 }

@@ -14,15 +14,32 @@ public final class Kernels {
 
     /**
      * {@code out[r] = x[r] / sqrt(mean(x[r]²) + eps) * weight}, per row. x, out [n][dim]; weight
-     * [1][dim] read in place.
+     * [dim] as floats (the model widens its norm weights once, at load).
      */
-    public static void rmsNorm(float[] x, Matrix weight, float eps, int n, float[] out) {
-        int dim = weight.cols();
+    public static void rmsNorm(float[] x, float[] weight, float eps, int n, float[] out) {
+        int dim = weight.length;
         for (int r = 0; r < n; r++) {
-            int o = r * dim;
+            int o = r * dim, i = 0;
             float scale = (float) (1.0 / Math.sqrt(dot(x, o, x, o, dim) / dim + eps));
-            for (int i = 0; i < dim; i++) out[o + i] = weight.get(i) * (x[o + i] * scale);
+            for (int upper = MatMul.F.loopBound(dim); i < upper; i += L) {
+                FloatVector.fromArray(MatMul.F, weight, i).mul(FloatVector.fromArray(MatMul.F, x, o + i).mul(scale))
+                        .intoArray(out, o + i);
+            }
+            for (; i < dim; i++) out[o + i] = weight[i] * (x[o + i] * scale);
         }
+    }
+
+    /** {@link #rmsNorm(float[], float[], float, int, float[])} with the weight [1][dim] read from a matrix. */
+    public static void rmsNorm(float[] x, Matrix weight, float eps, int n, float[] out) {
+        rmsNorm(x, widen(weight), eps, n, out);
+    }
+
+    /** The one row of {@code vector} [1][dim] as floats. */
+    static float[] widen(Matrix vector) {
+        if (vector.rows() != 1) throw new IllegalArgumentException("expected one row, got " + vector);
+        float[] values = new float[vector.cols()];
+        MatMul.widenRow(vector, 0, values, 0);
+        return values;
     }
 
     /**

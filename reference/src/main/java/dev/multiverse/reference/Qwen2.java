@@ -28,6 +28,9 @@ public final class Qwen2 implements AutoCloseable {
     private final ThreadTeam team;
     private final Activations act;
     private final float[] rowLogits;
+    /** The norm weights widened to floats once (a few KB per layer; every other weight is read in place). */
+    private final float[][] inputNorms, postAttentionNorms;
+    private final float[] finalNorm;
 
     /** A model over {@code weights} that runs on {@code threads} threads. */
     public Qwen2(Qwen2Weights weights, int threads) {
@@ -38,6 +41,9 @@ public final class Qwen2 implements AutoCloseable {
         this.act = new Activations(c.hiddenSize(), c.numHeads() * c.headDim(), c.numKvHeads() * c.headDim(),
                 c.intermediateSize(), c.headDim(), c.vocabSize(), threads);
         this.rowLogits = new float[c.vocabSize()];
+        this.inputNorms = weights.layers().stream().map(l -> Kernels.widen(l.inputNorm())).toArray(float[][]::new);
+        this.postAttentionNorms = weights.layers().stream().map(l -> Kernels.widen(l.postAttentionNorm())).toArray(float[][]::new);
+        this.finalNorm = Kernels.widen(weights.finalNorm());
     }
 
     public ModelConfig config() {
@@ -63,7 +69,7 @@ public final class Qwen2 implements AutoCloseable {
         for (int l = 0; l < config.numLayers(); l++) {
             LayerWeights w = weights.layers().get(l);
             // Attention block: x += o(attend(rope(q(norm(x))), rope(k(norm(x))), v(norm(x))))
-            Kernels.rmsNorm(act.x, w.inputNorm(), eps, n, act.xn);
+            Kernels.rmsNorm(act.x, inputNorms[l], eps, n, act.xn);
             MatMul.matmul(team, act.xn, n,
                     new Product(w.q(), w.qBias(), act.q), new Product(w.k(), w.kBias(), act.k), new Product(w.v(), w.vBias(), act.v));
             Kernels.rope(act.q, n, heads, headDim, act.cos, act.sin);
@@ -74,7 +80,7 @@ public final class Qwen2 implements AutoCloseable {
             MatMul.matmul(team, w.o(), null, act.att, n, act.delta);
             Kernels.add(act.x, act.delta, n * hidden);
             // MLP block: x += down(silu(gate(norm(x))) · up(norm(x)))
-            Kernels.rmsNorm(act.x, w.postAttentionNorm(), eps, n, act.xn);
+            Kernels.rmsNorm(act.x, postAttentionNorms[l], eps, n, act.xn);
             MatMul.matmul(team, act.xn, n, new Product(w.gate(), null, act.gate), new Product(w.up(), null, act.up));
             Kernels.swiglu(act.gate, act.up, n * config.intermediateSize());
             MatMul.matmul(team, w.down(), null, act.gate, n, act.delta);
@@ -89,7 +95,7 @@ public final class Qwen2 implements AutoCloseable {
         for (int i = 0; i < logitRows.length; i++) {
             System.arraycopy(act.x, logitRows[i] * hidden, act.delta, i * hidden, hidden);
         }
-        Kernels.rmsNorm(act.delta, weights.finalNorm(), config.rmsNormEps(), logitRows.length, act.xn);
+        Kernels.rmsNorm(act.delta, finalNorm, config.rmsNormEps(), logitRows.length, act.xn);
         MatMul.matmul(team, weights.lmHead(), null, act.xn, logitRows.length, act.logits);
         for (int i = 0; i < logitRows.length; i++) {
             System.arraycopy(act.logits, i * vocab, rowLogits, 0, vocab);

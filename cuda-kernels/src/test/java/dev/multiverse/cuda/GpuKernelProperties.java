@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiverse.reference.Attention;
 import dev.multiverse.reference.Kernels;
-import dev.multiverse.reference.Matrix;
 import dev.multiverse.reference.ThreadTeam;
-import dev.multiverse.weights.DType;
-import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -64,7 +61,7 @@ class GpuKernelProperties {
         float[] summed = x.clone();
         if (withDelta) Kernels.add(summed, delta, n * hidden);
         float[] expected = new float[n * hidden];
-        Kernels.rmsNorm(summed, new Matrix(DType.F32, MemorySegment.ofArray(weight), 1, hidden), 1e-6f, n, expected);
+        Kernels.rmsNorm(summed, weight, 1e-6f, n, expected);
         assertArrayEquals(summed, dx.downloadFloats(n * hidden), "x after the residual add");
         float[] actual = out.downloadBf16(n * hidden);
         for (int i = 0; i < expected.length; i++) assertClose(expected[i], actual[i], BF16_ROUNDING, 1e-6, "element " + i);
@@ -82,7 +79,7 @@ class GpuKernelProperties {
         for (int i = 0; i < 2; i++) {
             float[] row = new float[hidden], expected = new float[hidden];
             System.arraycopy(x, rows[i] * hidden, row, 0, hidden);
-            Kernels.rmsNorm(row, new Matrix(DType.F32, MemorySegment.ofArray(weight), 1, hidden), 1e-6f, 1, expected);
+            Kernels.rmsNorm(row, weight, 1e-6f, 1, expected);
             for (int j = 0; j < hidden; j++) assertClose(expected[j], actual[i * hidden + j], BF16_ROUNDING, 1e-6, "row " + i);
         }
     }

@@ -29,19 +29,6 @@ public final class Kernels {
         }
     }
 
-    /** {@link #rmsNorm(float[], float[], float, int, float[])} with the weight [1][dim] read from a matrix. */
-    public static void rmsNorm(float[] x, Matrix weight, float eps, int n, float[] out) {
-        rmsNorm(x, widen(weight), eps, n, out);
-    }
-
-    /** The one row of {@code vector} [1][dim] as floats. */
-    static float[] widen(Matrix vector) {
-        if (vector.rows() != 1) throw new IllegalArgumentException("expected one row, got " + vector);
-        float[] values = new float[vector.cols()];
-        MatMul.widenRow(vector, 0, values, 0);
-        return values;
-    }
-
     /**
      * The rotation angles of rotary embeddings, {@code θ_i = position · theta^(-2i/headDim)} for
      * {@code i < headDim/2}: cos, sin [n][headDim/2]. Computed in float32 the way Hugging Face does

@@ -41,9 +41,16 @@ public final class Qwen2 implements AutoCloseable {
         this.act = new Activations(c.hiddenSize(), c.numHeads() * c.headDim(), c.numKvHeads() * c.headDim(),
                 c.intermediateSize(), c.headDim(), c.vocabSize(), threads);
         this.rowLogits = new float[c.vocabSize()];
-        this.inputNorms = weights.layers().stream().map(l -> Kernels.widen(l.inputNorm())).toArray(float[][]::new);
-        this.postAttentionNorms = weights.layers().stream().map(l -> Kernels.widen(l.postAttentionNorm())).toArray(float[][]::new);
-        this.finalNorm = Kernels.widen(weights.finalNorm());
+        this.inputNorms = weights.layers().stream().map(l -> floats(l.inputNorm())).toArray(float[][]::new);
+        this.postAttentionNorms = weights.layers().stream().map(l -> floats(l.postAttentionNorm())).toArray(float[][]::new);
+        this.finalNorm = floats(weights.finalNorm());
+    }
+
+    /** A [1][d] weight as d floats. */
+    private static float[] floats(Matrix vector) {
+        float[] values = new float[vector.cols()];
+        vector.copyRow(0, values, 0);
+        return values;
     }
 
     public ModelConfig config() {

@@ -40,7 +40,9 @@ class KernelsProperties {
         TestMatrices.Encoded weight = TestMatrices.random(encoding, 1, dim, random);
         float[] x = TestMatrices.gaussian(n * dim, random);
         float[] out = new float[n * dim];
-        Kernels.rmsNorm(x, weight.matrix(), 1e-6f, n, out);
+        float[] widened = new float[dim];
+        weight.matrix().copyRow(0, widened, 0);
+        Kernels.rmsNorm(x, widened, 1e-6f, n, out);
         for (int r = 0; r < n; r++) {
             double meanSquare = 0;
             for (int i = 0; i < dim; i++) meanSquare += (double) x[r * dim + i] * x[r * dim + i];

@@ -80,36 +80,52 @@ public final class MatMul {
         }
         float[] split = anyBf16 ? splitEvenOdd(team, x, batch, cols) : null;
         team.forRange(firstBlock[products.length], GRAIN, (worker, from, to) -> {
-            for (int block = from; block < to; block++) {
-                int p = 0;
-                while (block >= firstBlock[p + 1]) p++;
-                Product product = products[p];
-                // [BLOCK][cols] widened weight rows and BLOCK·BLOCK partial sums, or BLOCK·BLOCK sums then [BLOCK·BLOCK][L] accumulators
-                float[] scratch = team.scratch(worker, BLOCK * cols + BLOCK * BLOCK * (L + 1));
-                rowBlock(product, x, split, batch, (block - firstBlock[p]) * BLOCK, scratch);
+            // [BLOCK][cols] widened weight rows and BLOCK·BLOCK partial sums, or BLOCK·BLOCK sums then [BLOCK·BLOCK][L] accumulators
+            float[] scratch = team.scratch(worker, BLOCK * cols + BLOCK * BLOCK * (L + 1));
+            int p = 0;
+            while (from >= firstBlock[p + 1]) p++;
+            for (; from < to; p++) {
+                int end = Math.min(to, firstBlock[p + 1]);
+                chunk(products[p], x, split, batch, from - firstBlock[p], end - firstBlock[p], scratch);
+                from = end;
             }
         });
     }
 
-    /** Rows {@code r0 .. r0+3} of one product, for every activation row. */
-    private static void rowBlock(Product product, float[] x, float[] split, int batch, int r0, float[] scratch) {
+    /**
+     * Blocks {@code [first, last)} of one product: rows {@code [4·first, 4·last)}, for every
+     * activation row. The n whole blocks are read as four strands of n rows each: block j holds rows
+     * {@code 4·first + j + i·n}, i < 4, so each of the four rows read together walks forward through
+     * memory row after row. Four sequential streams, each in its own pages, are what the hardware
+     * prefetchers follow best; four adjacent rows would put all four streams into the same few pages.
+     */
+    private static void chunk(Product product, float[] x, float[] split, int batch, int first, int last, float[] scratch) {
+        int rows = product.w().rows(), whole = Math.min(last, rows / BLOCK);
+        for (int j = 0, n = whole - first; j < n; j++) rowBlock(product, x, split, batch, BLOCK * first + j, n, BLOCK, scratch);
+        for (int block = Math.max(first, whole); block < last; block++)
+            rowBlock(product, x, split, batch, BLOCK * block, 1, rows - BLOCK * block, scratch);
+    }
+
+    /** Rows {@code r0 + i·stride} for i < nr of one product, for every activation row. */
+    private static void rowBlock(Product product, float[] x, float[] split, int batch, int r0, int stride, int nr, float[] scratch) {
         Matrix w = product.w();
-        int rows = w.rows(), cols = w.cols(), nr = Math.min(BLOCK, rows - r0);
+        int rows = w.rows(), cols = w.cols();
         float[] out = product.out();
         int b = 0;
         if (w.dtype() == DType.BF16) {
-            for (; b + BLOCK <= batch; b += BLOCK) bf16Block4x4(w, r0, nr, split, x, b, out, scratch);
-            for (; b < batch; b++) bf16Block4x1(w, r0, nr, split, x, b, out, scratch);
+            for (; b + BLOCK <= batch; b += BLOCK) bf16Block4x4(w, r0, stride, nr, split, x, b, out, scratch);
+            for (; b < batch; b++) bf16Block4x1(w, r0, stride, nr, split, x, b, out, scratch);
         } else {
             // A short last block repeats its last row; the repeats are computed, never written.
-            for (int i = 0; i < BLOCK; i++) widenRow(w, r0 + Math.min(i, nr - 1), scratch, i * cols);
-            for (; b + BLOCK <= batch; b += BLOCK) block4x4(scratch, cols, x, b, out, rows, r0, nr);
-            for (; b < batch; b++) block4x1(scratch, cols, x, b, out, rows, r0, nr);
+            for (int i = 0; i < BLOCK; i++) widenRow(w, r0 + Math.min(i, nr - 1) * stride, scratch, i * cols);
+            for (; b + BLOCK <= batch; b += BLOCK) block4x4(scratch, cols, x, b, out, rows, r0, stride, nr);
+            for (; b < batch; b++) block4x1(scratch, cols, x, b, out, rows, r0, stride, nr);
         }
         if (product.bias() != null) {
             for (int i = 0; i < nr; i++) {
-                float br = product.bias().get(r0 + i);
-                for (int j = 0; j < batch; j++) out[j * rows + r0 + i] += br;
+                int r = r0 + i * stride;
+                float br = product.bias().get(r);
+                for (int j = 0; j < batch; j++) out[j * rows + r] += br;
             }
         }
     }
@@ -119,7 +135,7 @@ public final class MatMul {
      * rows {@code w_i} at {@code scratch[i·cols ..]}: each loaded vector feeds four FMAs, so the
      * loop does 8 loads per 16 FMAs instead of 2 per 1.
      */
-    private static void block4x4(float[] scratch, int cols, float[] x, int b0, float[] out, int rows, int r0, int nr) {
+    private static void block4x4(float[] scratch, int cols, float[] x, int b0, float[] out, int rows, int r0, int stride, int nr) {
         int x0 = b0 * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
         FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
@@ -147,13 +163,13 @@ public final class MatMul {
             for (int j = 0; j < BLOCK; j++) {
                 float sum = scratch[s + i * BLOCK + j];
                 for (int t = k; t < cols; t++) sum += scratch[i * cols + t] * x[(b0 + j) * cols + t];
-                out[(b0 + j) * rows + r0 + i] = sum;
+                out[(b0 + j) * rows + r0 + i * stride] = sum;
             }
         }
     }
 
     /** {@code out[b][r0+i] = Σ_k w_i[k] · x[b][k]} for i < 4: one activation row against the four weight rows. */
-    private static void block4x1(float[] scratch, int cols, float[] x, int b, float[] out, int rows, int r0, int nr) {
+    private static void block4x1(float[] scratch, int cols, float[] x, int b, float[] out, int rows, int r0, int stride, int nr) {
         int xo = b * cols;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int k = 0;
@@ -172,7 +188,7 @@ public final class MatMul {
         for (int i = 0; i < nr; i++) {
             float sum = scratch[s + i];
             for (int t = k; t < cols; t++) sum += scratch[i * cols + t] * x[xo + t];
-            out[b * rows + r0 + i] = sum;
+            out[b * rows + r0 + i * stride] = sum;
         }
     }
 
@@ -202,10 +218,10 @@ public final class MatMul {
      * float vector and multiplies them into the activation row's even and odd halves ({@code
      * split}); 8 accumulators, the four rows' even and odd sums.
      */
-    private static void bf16Block4x1(Matrix w, int r0, int nr, float[] split, float[] x, int b, float[] out, float[] sums) {
+    private static void bf16Block4x1(Matrix w, int r0, int stride, int nr, float[] split, float[] x, int b, float[] out, float[] sums) {
         MemorySegment data = w.data();
         int cols = w.cols(), half = cols / 2, e = 2 * b * half, o = e + half;
-        long o0 = rowBytes(w, r0, 0, nr), o1 = rowBytes(w, r0, 1, nr), o2 = rowBytes(w, r0, 2, nr), o3 = rowBytes(w, r0, 3, nr);
+        long o0 = rowBytes(w, r0, stride, 0, nr), o1 = rowBytes(w, r0, stride, 1, nr), o2 = rowBytes(w, r0, stride, 2, nr), o3 = rowBytes(w, r0, stride, 3, nr);
         FloatVector e0 = FloatVector.zero(F), e1 = e0, e2 = e0, e3 = e0, d0 = e0, d1 = e0, d2 = e0, d3 = e0;
         int p = 0;
         for (int upper = I.loopBound(half); p < upper; p += L) {
@@ -227,7 +243,7 @@ public final class MatMul {
         sums[1] = e1.add(d1).reduceLanes(VectorOperators.ADD);
         sums[2] = e2.add(d2).reduceLanes(VectorOperators.ADD);
         sums[3] = e3.add(d3).reduceLanes(VectorOperators.ADD);
-        for (int i = 0; i < nr; i++) out[b * w.rows() + r0 + i] = 2 * p == cols ? sums[i] : sums[i] + tail(w, r0 + i, 2 * p, x, b);
+        for (int i = 0; i < nr; i++) out[b * w.rows() + r0 + i * stride] = 2 * p == cols ? sums[i] : sums[i] + tail(w, r0 + i * stride, 2 * p, x, b);
     }
 
     /**
@@ -239,11 +255,11 @@ public final class MatMul {
      * accumulators, one per (weight row, activation row), take the even and the odd products alike.
      * {@code sums} holds 16 sums and then the 16 accumulators' lanes.
      */
-    private static void bf16Block4x4(Matrix w, int r0, int nr, float[] split, float[] x, int b0, float[] out, float[] sums) {
+    private static void bf16Block4x4(Matrix w, int r0, int stride, int nr, float[] split, float[] x, int b0, float[] out, float[] sums) {
         MemorySegment data = w.data();
         int cols = w.cols(), half = cols / 2, rows = w.rows();
         int e0 = 2 * b0 * half, e1 = e0 + 2 * half, e2 = e1 + 2 * half, e3 = e2 + 2 * half; // even halves; odd at + half
-        long o0 = rowBytes(w, r0, 0, nr), o1 = rowBytes(w, r0, 1, nr), o2 = rowBytes(w, r0, 2, nr), o3 = rowBytes(w, r0, 3, nr);
+        long o0 = rowBytes(w, r0, stride, 0, nr), o1 = rowBytes(w, r0, stride, 1, nr), o2 = rowBytes(w, r0, stride, 2, nr), o3 = rowBytes(w, r0, stride, 3, nr);
         FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         int p = 0;
@@ -285,12 +301,12 @@ public final class MatMul {
         LaneSums.sixteen(sums, acc, sums, 0);
         for (int i = 0; i < nr; i++)
             for (int j = 0; j < BLOCK; j++)
-                out[(b0 + j) * rows + r0 + i] = 2 * p == cols ? sums[i * BLOCK + j] : sums[i * BLOCK + j] + tail(w, r0 + i, 2 * p, x, b0 + j);
+                out[(b0 + j) * rows + r0 + i * stride] = 2 * p == cols ? sums[i * BLOCK + j] : sums[i * BLOCK + j] + tail(w, r0 + i * stride, 2 * p, x, b0 + j);
     }
 
-    /** The byte offset of row {@code r0 + i} of a 16-bit matrix, or of its last row {@code r0 + nr - 1} past it. */
-    private static long rowBytes(Matrix w, int r0, int i, int nr) {
-        return (long) (r0 + Math.min(i, nr - 1)) * w.cols() * 2;
+    /** The byte offset of row {@code r0 + i·stride} of a 16-bit matrix, or of its last row {@code r0 + (nr-1)·stride} past it. */
+    private static long rowBytes(Matrix w, int r0, int stride, int i, int nr) {
+        return (long) (r0 + Math.min(i, nr - 1) * stride) * w.cols() * 2;
     }
 
     /** {@code Σ_{k ≥ from} w[r][k] · x[b][k]}, scalar: the columns a kernel's vector loop left over. */

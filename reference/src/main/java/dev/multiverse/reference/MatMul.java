@@ -8,6 +8,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -193,6 +194,12 @@ public final class MatMul {
     }
 
     /**
+     * Lane l takes element 2l (or 2l + 1) of the pair of vectors (lo, hi): indexes past the first
+     * vector wrap to the exceptional range, which {@code lo.rearrange(shuffle, hi)} reads from hi.
+     */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(F, l -> 2 * l), ODDS = VectorShuffle.fromOp(F, l -> 2 * l + 1);
+
+    /**
      * The activation rows split into even and odd elements, in the team's shared buffer: row b is
      * {@code [even: x[b][0], x[b][2], ..][odd: x[b][1], x[b][3], ..]}, {@code cols / 2} of each (an
      * odd last column stays in {@code x} only). Written by the caller before the loop, read by all.
@@ -201,7 +208,13 @@ public final class MatMul {
         int half = cols / 2;
         float[] split = team.sharedScratch(batch * 2 * half);
         for (int b = 0; b < batch; b++) {
-            for (int i = 0, src = b * cols, even = 2 * b * half, odd = even + half; i < half; i++) {
+            int src = b * cols, even = 2 * b * half, odd = even + half, i = 0;
+            for (int upper = F.loopBound(half); i < upper; i += L) {
+                FloatVector lo = FloatVector.fromArray(F, x, src + 2 * i), hi = FloatVector.fromArray(F, x, src + 2 * i + L);
+                lo.rearrange(EVENS, hi).intoArray(split, even + i);
+                lo.rearrange(ODDS, hi).intoArray(split, odd + i);
+            }
+            for (; i < half; i++) {
                 split[even + i] = x[src + 2 * i];
                 split[odd + i] = x[src + 2 * i + 1];
             }

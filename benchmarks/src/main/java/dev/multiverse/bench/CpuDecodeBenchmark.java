@@ -23,11 +23,16 @@ import java.util.List;
  * them means that another process slowing the machine slows the baseline and the steps alike, so
  * their ratios hold on a shared machine where absolute times do not.
  *
+ * <p>Each round also runs one pass of register-only FMA chains on all cores (the float32 compute
+ * peak), since a large enough batch turns the step from memory-bound to compute-bound: at batch b a
+ * step does b multiply-adds per weight.
+ *
  * <p>Printed per batch: the best and the median step time over the rounds, the weight bytes read
  * per step over the step time as a fraction of the bandwidth (best step against best pass, and
- * median against median), the step time relative to batch 1 (best against best, median against
- * median), and the process CPU time per thread of a step (mean over the rounds; it leaves out the
- * time other processes held our cores).
+ * median against median), the matrix products' floating-point operations over the best step time
+ * as a fraction of the best FMA pass, the step time relative to batch 1 (best against best, median
+ * against median), and the process CPU time per thread of a step (mean over the rounds; it leaves
+ * out the time other processes held our cores).
  *
  * <p>Usage: {@code java --add-modules=jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
  * dev.multiverse.bench.CpuDecodeBenchmark [layers=24] [threads=<cores>] [rounds=25]}
@@ -53,13 +58,15 @@ public final class CpuDecodeBenchmark {
             long bytes = RandomModels.bytesPerStep(weights);
             System.out.printf("model: Qwen2-0.5B shape, %d layers, BF16 weights, %.1f MB read per step; %d rounds%n",
                     layers, bytes / 1e6, rounds);
-            double[] bandwidth = new double[rounds];
+            long flopsPerToken = 2 * RandomModels.multiplyAddsPerToken(weights);
+            double[] bandwidth = new double[rounds], peak = new double[rounds];
             double[][] seconds = new double[BATCHES.length][rounds];
             double[] cpuSeconds = new double[BATCHES.length];
+            FmaPeak fma = new FmaPeak(team);
             try (MemoryBandwidth memory = new MemoryBandwidth(team, bytes);
                  CpuBackend backend = new CpuBackend(new Qwen2(weights, threads), CONTEXT + 16 * (rounds + WARMUP_ROUNDS), null)) {
                 for (int round = -WARMUP_ROUNDS; round < rounds; round++) {
-                    double pass = memory.pass();
+                    double pass = memory.pass(), fmaPass = fma.pass();
                     for (int n = 0; n < BATCHES.length; n++) {
                         int i = Math.floorMod(n + round, BATCHES.length);
                         long start = System.nanoTime(), cpuStart = processCpuNanos();
@@ -68,20 +75,27 @@ public final class CpuDecodeBenchmark {
                         seconds[i][round] = (System.nanoTime() - start) * 1e-9;
                         cpuSeconds[i] += (processCpuNanos() - cpuStart) * 1e-9 / threads / rounds;
                     }
-                    if (round >= 0) bandwidth[round] = pass;
+                    if (round >= 0) {
+                        bandwidth[round] = pass;
+                        peak[round] = fmaPass;
+                    }
                 }
             }
             System.out.printf("load average at end: %.2f%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             double bestBandwidth = best(bandwidth, true), medianBandwidth = median(bandwidth);
-            System.out.printf("memory read bandwidth (one pass per round over %.0f MB): best %.2f GB/s, median %.2f GB/s%n%n",
+            System.out.printf("memory read bandwidth (one pass per round over %.0f MB): best %.2f GB/s, median %.2f GB/s%n",
                     bytes / 1e6, bestBandwidth / 1e9, medianBandwidth / 1e9);
-            System.out.println("| batch | best ms | median ms | of bandwidth (best, median) | vs batch 1 (best, median) | tokens/s (best) | CPU ms/thread |");
-            System.out.println("|------:|--------:|----------:|----------------------------:|--------------------------:|----------------:|--------------:|");
+            double bestPeak = best(peak, true);
+            System.out.printf("float32 FMA peak (one pass per round): best %.0f GFLOP/s, median %.0f GFLOP/s; %.2f GFLOP per token%n%n",
+                    bestPeak / 1e9, median(peak) / 1e9, flopsPerToken / 1e9);
+            System.out.println("| batch | best ms | median ms | of bandwidth (best, median) | of FMA peak (best) | vs batch 1 (best, median) | tokens/s (best) | CPU ms/thread |");
+            System.out.println("|------:|--------:|----------:|----------------------------:|-------------------:|--------------------------:|----------------:|--------------:|");
             double best1 = best(seconds[0], false), median1 = median(seconds[0]);
             for (int i = 0; i < BATCHES.length; i++) {
                 double b = best(seconds[i], false), m = median(seconds[i]);
-                System.out.printf("| %5d | %7.1f | %9.1f | %12.0f%%, %5.0f%%         | %10.2fx, %5.2fx         | %15.1f | %13.1f |%n",
+                System.out.printf("| %5d | %7.1f | %9.1f | %12.0f%%, %5.0f%%         | %17.0f%% | %10.2fx, %5.2fx         | %15.1f | %13.1f |%n",
                         BATCHES[i], b * 1e3, m * 1e3, 100 * bytes / b / bestBandwidth, 100 * bytes / m / medianBandwidth,
+                        100.0 * flopsPerToken * BATCHES[i] / b / bestPeak,
                         b / best1, m / median1, BATCHES[i] / b, cpuSeconds[i] * 1e3);
             }
         }

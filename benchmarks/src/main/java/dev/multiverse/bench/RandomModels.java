@@ -56,6 +56,15 @@ final class RandomModels {
         return bytes;
     }
 
+    /** Multiply-adds of one token's matrix products: every weight matrix, biases and norms left out. */
+    static long multiplyAddsPerToken(Qwen2Weights w) {
+        long macs = w.lmHead().size();
+        for (LayerWeights l : w.layers()) {
+            for (Matrix m : List.of(l.q(), l.k(), l.v(), l.o(), l.gate(), l.up(), l.down())) macs += m.size();
+        }
+        return macs;
+    }
+
     private static Matrix random(Arena arena, SplitMix random, int rows, int cols) {
         MemorySegment data = arena.allocate((long) rows * cols * 2, 64);
         for (long i = 0; i < (long) rows * cols; i++) {

@@ -14,14 +14,17 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The matrix products of the forward pass, with the weights read in place (F32, F16 or BF16).
  *
- * <p>A decode step is memory-bound: every weight is read once per step, and the kernel must widen
- * and multiply faster than memory delivers (at ~30 GB/s of BF16, 15 G elements/s per core).
+ * <p>A decode step of a few sequences is memory-bound: every weight is read once per step, and the
+ * kernel must widen and multiply faster than memory delivers (at ~30 GB/s of BF16, 15 G elements/s
+ * per core). From about eight sequences on, the multiply-adds (one per weight per sequence) take
+ * longer than the reads, and the step is bound by the FMA units instead.
  *
  * <p>BF16 weights (the models' own dtype) are widened in registers, never
  * stored: a bf16 is the top half of a float32, so an int lane holding the pair (w[2i] low,
  * w[2i+1] high) gives w[2i+1] as a float by clearing the low 16 bits and w[2i] by shifting left
  * 16. The activations are split once per call into their even and odd elements, so the even
- * weights meet the even activations and no lane is shuffled. Four weight rows are read together;
+ * weights meet the even activations and no lane is shuffled. Four weight rows are read together,
+ * each from its own quarter of the thread's chunk (see {@code chunk});
  * four activation rows at a time meet them once widened (a 4×4 block of outputs), the rest one by
  * one, with the rows read again from L1.
  *
@@ -107,7 +110,7 @@ public final class MatMul {
             rowBlock(product, x, split, batch, BLOCK * block, 1, rows - BLOCK * block, scratch);
     }
 
-    /** Rows {@code r0 + i·stride} for i < nr of one product, for every activation row. */
+    /** Rows {@code r0 + i·stride} for i < nr of one product (a short block: nr < 4), for every activation row. */
     private static void rowBlock(Product product, float[] x, float[] split, int batch, int r0, int stride, int nr, float[] scratch) {
         Matrix w = product.w();
         int rows = w.rows(), cols = w.cols();
@@ -132,7 +135,7 @@ public final class MatMul {
     }
 
     /**
-     * {@code out[b0+j][r0+i] = Σ_k w_i[k] · x[b0+j][k]} for i, j < 4, with the four widened weight
+     * {@code out[b0+j][r0+i·stride] = Σ_k w_i[k] · x[b0+j][k]} for i, j < 4, with the four widened weight
      * rows {@code w_i} at {@code scratch[i·cols ..]}: each loaded vector feeds four FMAs, so the
      * loop does 8 loads per 16 FMAs instead of 2 per 1.
      */
@@ -169,7 +172,7 @@ public final class MatMul {
         }
     }
 
-    /** {@code out[b][r0+i] = Σ_k w_i[k] · x[b][k]} for i < 4: one activation row against the four weight rows. */
+    /** {@code out[b][r0+i·stride] = Σ_k w_i[k] · x[b][k]} for i < 4: one activation row against the four weight rows. */
     private static void block4x1(float[] scratch, int cols, float[] x, int b, float[] out, int rows, int r0, int stride, int nr) {
         int xo = b * cols;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
@@ -226,7 +229,7 @@ public final class MatMul {
     private static final int ODD_BF16 = 0xFFFF0000;
 
     /**
-     * {@code out[b][r0+i] = Σ_k w_i[k] · x[b][k]} for i < 4, BF16 rows widened in registers: each
+     * {@code out[b][r0+i·stride] = Σ_k w_i[k] · x[b][k]} for i < 4, BF16 rows widened in registers: each
      * step loads 2·L weights of each row as L int lanes (pairs), widens them to an even and an odd
      * float vector and multiplies them into the activation row's even and odd halves ({@code
      * split}); 8 accumulators, the four rows' even and odd sums.
@@ -260,7 +263,7 @@ public final class MatMul {
     }
 
     /**
-     * {@code out[b0+j][r0+i] = Σ_k w_i[k] · x[b0+j][k]} for i, j < 4, BF16 rows widened in
+     * {@code out[b0+j][r0+i·stride] = Σ_k w_i[k] · x[b0+j][k]} for i, j < 4, BF16 rows widened in
      * registers once for four activation rows: each step loads L int lanes (2·L weights) of each
      * row, widens the even halves and multiplies them into the four rows' even activations, then
      * the odd halves into the odd ones: 4 loads and 8 widening operations per 32 FMAs, against 16

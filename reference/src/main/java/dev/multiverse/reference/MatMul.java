@@ -203,23 +203,27 @@ public final class MatMul {
     private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(F, l -> 2 * l), ODDS = VectorShuffle.fromOp(F, l -> 2 * l + 1);
 
     /**
-     * The activation rows split into even and odd elements, in the team's shared buffer: row b is
-     * {@code [even: x[b][0], x[b][2], ..][odd: x[b][1], x[b][3], ..]}, {@code cols / 2} of each (an
-     * odd last column stays in {@code x} only). Written by the caller before the loop, read by all.
+     * The activation rows split into even and odd elements, in the team's shared buffer, in the
+     * order the BF16 kernels read them. A kernel's loop step reads L even and L odd elements of a
+     * row; only the columns of whole steps are split (the kernels read the rest from x). Row b owns
+     * {@code 2·steps·L} floats from {@code 2·b·steps·L}: its even vectors, then its odd ones. Rows
+     * in whole groups of four are instead interleaved by step within their group's space: for each
+     * step the four rows' even vectors, then their four odd vectors, so that a 4×4 block reads all
+     * eight vectors of a step from one running index (fewer registers held, fewer instructions per
+     * weight). Written by the caller before the loop, read by all threads.
      */
     private static float[] splitEvenOdd(ThreadTeam team, float[] x, int batch, int cols) {
-        int half = cols / 2;
-        float[] split = team.sharedScratch(batch * 2 * half);
+        int vectors = I.loopBound(cols / 2), steps = vectors / L, grouped = batch / BLOCK * BLOCK;
+        float[] split = team.sharedScratch(batch * 2 * vectors);
         for (int b = 0; b < batch; b++) {
-            int src = b * cols, even = 2 * b * half, odd = even + half, i = 0;
-            for (int upper = F.loopBound(half); i < upper; i += L) {
-                FloatVector lo = FloatVector.fromArray(F, x, src + 2 * i), hi = FloatVector.fromArray(F, x, src + 2 * i + L);
-                lo.rearrange(EVENS, hi).intoArray(split, even + i);
-                lo.rearrange(ODDS, hi).intoArray(split, odd + i);
-            }
-            for (; i < half; i++) {
-                split[even + i] = x[src + 2 * i];
-                split[odd + i] = x[src + 2 * i + 1];
+            // step s of row b: even vector at first + s·stride, odd vector `odd` floats after it
+            boolean inGroup = b < grouped;
+            int first = inGroup ? 2 * (b - b % BLOCK) * vectors + b % BLOCK * L : 2 * b * vectors;
+            int stride = inGroup ? 2 * BLOCK * L : L, odd = inGroup ? BLOCK * L : vectors;
+            for (int s = 0, src = b * cols; s < steps; s++, src += 2 * L) {
+                FloatVector lo = FloatVector.fromArray(F, x, src), hi = FloatVector.fromArray(F, x, src + L);
+                lo.rearrange(EVENS, hi).intoArray(split, first + s * stride);
+                lo.rearrange(ODDS, hi).intoArray(split, first + s * stride + odd);
             }
         }
         return split;
@@ -236,11 +240,11 @@ public final class MatMul {
      */
     private static void bf16Block4x1(Matrix w, int r0, int stride, int nr, float[] split, float[] x, int b, float[] out, float[] sums) {
         MemorySegment data = w.data();
-        int cols = w.cols(), half = cols / 2, e = 2 * b * half, o = e + half;
+        int cols = w.cols(), vectors = I.loopBound(cols / 2), e = 2 * b * vectors, o = e + vectors;
         long o0 = rowBytes(w, r0, stride, 0, nr), o1 = rowBytes(w, r0, stride, 1, nr), o2 = rowBytes(w, r0, stride, 2, nr), o3 = rowBytes(w, r0, stride, 3, nr);
         FloatVector e0 = FloatVector.zero(F), e1 = e0, e2 = e0, e3 = e0, d0 = e0, d1 = e0, d2 = e0, d3 = e0;
         int p = 0;
-        for (int upper = I.loopBound(half); p < upper; p += L) {
+        for (; p < vectors; p += L) {
             long at = 4L * p;
             IntVector v0 = IntVector.fromMemorySegment(I, data, o0 + at, LE), v1 = IntVector.fromMemorySegment(I, data, o1 + at, LE);
             IntVector v2 = IntVector.fromMemorySegment(I, data, o2 + at, LE), v3 = IntVector.fromMemorySegment(I, data, o3 + at, LE);
@@ -273,13 +277,13 @@ public final class MatMul {
      */
     private static void bf16Block4x4(Matrix w, int r0, int stride, int nr, float[] split, float[] x, int b0, float[] out, float[] sums) {
         MemorySegment data = w.data();
-        int cols = w.cols(), half = cols / 2, rows = w.rows();
-        int e0 = 2 * b0 * half, e1 = e0 + 2 * half, e2 = e1 + 2 * half, e3 = e2 + 2 * half; // even halves; odd at + half
+        int cols = w.cols(), rows = w.rows(), vectors = I.loopBound(cols / 2);
         long o0 = rowBytes(w, r0, stride, 0, nr), o1 = rowBytes(w, r0, stride, 1, nr), o2 = rowBytes(w, r0, stride, 2, nr), o3 = rowBytes(w, r0, stride, 3, nr);
         FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         int p = 0;
-        for (int upper = I.loopBound(half); p < upper; p += L) {
+        // q: this step's eight activation vectors (rows b0..b0+3 even, then odd), interleaved by splitEvenOdd
+        for (int q = 2 * b0 * vectors; p < vectors; p += L, q += 2 * BLOCK * L) {
             long at = 4L * p;
             IntVector v0 = IntVector.fromMemorySegment(I, data, o0 + at, LE), v1 = IntVector.fromMemorySegment(I, data, o1 + at, LE);
             IntVector v2 = IntVector.fromMemorySegment(I, data, o2 + at, LE), v3 = IntVector.fromMemorySegment(I, data, o3 + at, LE);
@@ -287,25 +291,25 @@ public final class MatMul {
             FloatVector w1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             FloatVector w2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             FloatVector w3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            FloatVector u = FloatVector.fromArray(F, split, e0 + p);
+            FloatVector u = FloatVector.fromArray(F, split, q);
             a00 = w0.fma(u, a00); a10 = w1.fma(u, a10); a20 = w2.fma(u, a20); a30 = w3.fma(u, a30);
-            u = FloatVector.fromArray(F, split, e1 + p);
+            u = FloatVector.fromArray(F, split, q + L);
             a01 = w0.fma(u, a01); a11 = w1.fma(u, a11); a21 = w2.fma(u, a21); a31 = w3.fma(u, a31);
-            u = FloatVector.fromArray(F, split, e2 + p);
+            u = FloatVector.fromArray(F, split, q + 2 * L);
             a02 = w0.fma(u, a02); a12 = w1.fma(u, a12); a22 = w2.fma(u, a22); a32 = w3.fma(u, a32);
-            u = FloatVector.fromArray(F, split, e3 + p);
+            u = FloatVector.fromArray(F, split, q + 3 * L);
             a03 = w0.fma(u, a03); a13 = w1.fma(u, a13); a23 = w2.fma(u, a23); a33 = w3.fma(u, a33);
             w0 = v0.and(ODD_BF16).reinterpretAsFloats();
             w1 = v1.and(ODD_BF16).reinterpretAsFloats();
             w2 = v2.and(ODD_BF16).reinterpretAsFloats();
             w3 = v3.and(ODD_BF16).reinterpretAsFloats();
-            u = FloatVector.fromArray(F, split, e0 + half + p);
+            u = FloatVector.fromArray(F, split, q + 4 * L);
             a00 = w0.fma(u, a00); a10 = w1.fma(u, a10); a20 = w2.fma(u, a20); a30 = w3.fma(u, a30);
-            u = FloatVector.fromArray(F, split, e1 + half + p);
+            u = FloatVector.fromArray(F, split, q + 5 * L);
             a01 = w0.fma(u, a01); a11 = w1.fma(u, a11); a21 = w2.fma(u, a21); a31 = w3.fma(u, a31);
-            u = FloatVector.fromArray(F, split, e2 + half + p);
+            u = FloatVector.fromArray(F, split, q + 6 * L);
             a02 = w0.fma(u, a02); a12 = w1.fma(u, a12); a22 = w2.fma(u, a22); a32 = w3.fma(u, a32);
-            u = FloatVector.fromArray(F, split, e3 + half + p);
+            u = FloatVector.fromArray(F, split, q + 7 * L);
             a03 = w0.fma(u, a03); a13 = w1.fma(u, a13); a23 = w2.fma(u, a23); a33 = w3.fma(u, a33);
         }
         // sums[i·4 + j] = Σ a_ij, through the scratch: [16][L] accumulators, then 16 sums

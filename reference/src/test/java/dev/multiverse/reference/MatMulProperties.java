@@ -13,9 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 
 /**
  * The fused form of {@link MatMul#matmul(ThreadTeam, float[], int, MatMul.Product...)}: several
- * products of one input in one parallel loop, F32, F16 and BF16 mixed (BF16 up to batch 8 reads
- * the activations split into even and odd halves, the others read them as they are), against a
- * double-precision formula.
+ * products of one input in one parallel loop, F32, F16 and BF16 mixed (BF16 reads the activations
+ * split into even and odd halves, interleaved in groups of four rows; the others read them as they
+ * are), against a double-precision formula. Small shapes reach every short block and column tail;
+ * tall ones give each thread chunks of more than one run of blocks per strand.
  */
 class MatMulProperties {
 
@@ -32,6 +33,19 @@ class MatMulProperties {
             @ForAll @IntRange(min = 1, max = 140) int cols,
             @ForAll @IntRange(min = 1, max = 13) int batch,
             @ForAll long seed) {
+        checkFusedProducts(rows, cols, batch, seed);
+    }
+
+    @Property(tries = 8)
+    void tallProductsMatchTheFormula(
+            @ForAll @IntRange(min = 400, max = 900) int rows,
+            @ForAll @IntRange(min = 32, max = 70) int cols,
+            @ForAll @IntRange(min = 1, max = 9) int batch,
+            @ForAll long seed) {
+        checkFusedProducts(rows, cols, batch, seed);
+    }
+
+    private static void checkFusedProducts(int rows, int cols, int batch, long seed) {
         Random random = new Random(seed);
         DType[] types = {DType.BF16, DType.F32, DType.F16, DType.BF16};
         TestMatrices.Encoded[] w = new TestMatrices.Encoded[types.length];

@@ -24,9 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * w[2i+1] high) gives w[2i+1] as a float by clearing the low 16 bits and w[2i] by shifting left
  * 16. The activations are split once per call into their even and odd elements, so the even
  * weights meet the even activations and no lane is shuffled. Four weight rows are read together,
- * each from its own quarter of the thread's chunk (see {@code chunk});
- * four activation rows at a time meet them once widened (a 4×4 block of outputs), the rest one by
- * one, with the rows read again from L1.
+ * each from its own quarter of the thread's chunk (see {@code chunk}); four activation rows at a
+ * time meet them once widened (a 4×4 block of outputs), the rest one by one. The first four
+ * activation rows read a run of blocks from memory, the others read it again from L2.
  *
  * <p>F32 and F16 rows are widened to floats into a small
  * per-thread buffer (it stays in L1) and multiplied from there into every activation row: four

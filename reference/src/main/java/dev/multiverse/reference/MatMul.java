@@ -104,6 +104,7 @@ public final class MatMul {
      * {@code 4·first + j + i·n}, i < 4, so each of the four rows read together walks forward through
      * memory row after row. Four sequential streams, each in its own pages, are what the hardware
      * prefetchers follow best; four adjacent rows would put all four streams into the same few pages.
+     * The strands are taken {@link #RUN} blocks at a time.
      */
     private static void chunk(Product product, float[] x, float[] split, int batch, int first, int last, float[] scratch) {
         int rows = product.w().rows(), whole = Math.min(last, rows / BLOCK), n = whole - first;

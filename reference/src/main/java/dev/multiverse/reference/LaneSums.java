@@ -33,7 +33,8 @@ final class LaneSums {
             plain(vectors, from, sums, to);
             return;
         }
-        // Level w = 8: vector k with vector k + 8.
+        // Level w = 8: vector k with vector k + 8. The folds are written out: the same tree through a
+        // small fold(a, b, mask, shuffle) helper measured 10-15% slower in the 4x4 BF16 kernel.
         FloatVector a = FloatVector.fromArray(F, vectors, from), b = FloatVector.fromArray(F, vectors, from + 8 * L);
         FloatVector c0 = a.blend(b, UPPER8).add(b.blend(a, UPPER8).rearrange(SWAP8));
         a = FloatVector.fromArray(F, vectors, from + L); b = FloatVector.fromArray(F, vectors, from + 9 * L);

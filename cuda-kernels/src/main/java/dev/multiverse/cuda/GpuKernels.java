@@ -34,7 +34,7 @@ public final class GpuKernels implements AutoCloseable {
         this.device = device;
         this.cuda = device.driver();
         this.dependentLaunch = new LaunchConfig(arena, device.stream());
-        this.programmaticLaunch = device.computeCapabilityMajor() >= 9 && !"0".equals(System.getenv("MULTIVERSE_CUDA_PDL"));
+        programmaticLaunch(!"0".equals(System.getenv("MULTIVERSE_CUDA_PDL")));
         byte[] cubin = KernelCompiler.cubin(KernelCompiler.source(SOURCES), device.architecture());
         MemorySegment image = arena.allocate(cubin.length + 1L);
         image.copyFrom(MemorySegment.ofArray(cubin));
@@ -67,11 +67,8 @@ public final class GpuKernels implements AutoCloseable {
     /**
      * Whether kernels are launched with programmatic dependent launch (on by default from sm_90,
      * off with {@code MULTIVERSE_CUDA_PDL=0}): each may start before the one ahead of it ends.
+     * Devices before sm_90 never use it.
      */
-    boolean programmaticLaunch() {
-        return programmaticLaunch;
-    }
-
     void programmaticLaunch(boolean on) {
         programmaticLaunch = on && device.computeCapabilityMajor() >= 9;
     }

@@ -69,11 +69,11 @@ public final class CpuDecodeBenchmark {
                     double pass = memory.pass(), fmaPass = fma.pass();
                     for (int n = 0; n < BATCHES.length; n++) {
                         int i = Math.floorMod(n + round, BATCHES.length);
-                        long start = System.nanoTime(), cpuStart = processCpuNanos();
+                        long start = System.nanoTime(), cpuStart = ProcessCpu.nanos();
                         step(backend, BATCHES[i], round + WARMUP_ROUNDS);
                         if (round < 0) continue;
                         seconds[i][round] = (System.nanoTime() - start) * 1e-9;
-                        cpuSeconds[i] += (processCpuNanos() - cpuStart) * 1e-9 / threads / rounds;
+                        cpuSeconds[i] += (ProcessCpu.nanos() - cpuStart) * 1e-9 / threads / rounds;
                     }
                     if (round >= 0) {
                         bandwidth[round] = pass;
@@ -124,11 +124,6 @@ public final class CpuDecodeBenchmark {
                     new int[] {CONTEXT + round}, new int[] {slot}, context, false));
         }
         backend.step(new Batch(sequences));
-    }
-
-    /** CPU time of this process, all threads: with the wall time it tells how much of the cores we had. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static int arg(String[] args, String name, int fallback) {

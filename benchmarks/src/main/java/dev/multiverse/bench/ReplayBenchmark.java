@@ -11,7 +11,6 @@ import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.weights.DType;
 import dev.multiverse.weights.ModelConfig;
 import java.lang.foreign.Arena;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,9 +80,9 @@ public final class ReplayBenchmark {
             System.out.println(HEADER + " cpu");
             double sumFraction = 0;
             for (int i = 0; i < files.size(); i++) {
-                long cpu0 = cpuNanos(), wall0 = System.nanoTime();
+                long cpu0 = ProcessCpu.nanos(), wall0 = System.nanoTime();
                 Race r = race(parallelBackend, sequentialBackend, vocabulary, texts.get(i));
-                double share = (cpuNanos() - cpu0) / ((System.nanoTime() - wall0) * (double) threads);
+                double share = (ProcessCpu.nanos() - cpu0) / ((System.nanoTime() - wall0) * (double) threads);
                 sumFraction += printRow(files.get(i), texts.get(i).length, r, String.format(" %5.0f%%", 100 * share));
             }
             System.out.printf("mean speedup / step ratio over %d traces: %.3f (target >= 0.8)%n", files.size(),
@@ -235,10 +234,6 @@ public final class ReplayBenchmark {
             out.add(p);
         }
         return out;
-    }
-
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static String arg(String[] args, String name, String fallback) {

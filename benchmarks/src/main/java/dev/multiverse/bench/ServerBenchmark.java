@@ -201,7 +201,7 @@ public final class ServerBenchmark {
      */
     static Run direct(Engine engine, Tokenizer tokenizer, List<String> questions, int clients, Budgets budgets) {
         long t0 = System.nanoTime();
-        long cpu0 = processCpuNanos();
+        long cpu0 = ProcessCpu.nanos();
         long engineCpu0 = THREADS.getCurrentThreadCpuTime();
         double jit0 = jitSeconds();
         List<RequestHandle> live = new ArrayList<>();
@@ -230,7 +230,7 @@ public final class ServerBenchmark {
                 started.remove(i);
             }
         }
-        var run = new Run((System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9,
+        var run = new Run((System.nanoTime() - t0) / 1e9, (ProcessCpu.nanos() - cpu0) / 1e9,
                 (THREADS.getCurrentThreadCpuTime() - engineCpu0) / 1e9, 0, jitSeconds() - jit0, tokens, latency, new ArrayList<>());
         for (RequestHandle h : handles) run.texts().add(h.result().join().text());
         return run;
@@ -248,22 +248,17 @@ public final class ServerBenchmark {
         return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3;
     }
 
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
     /**
      * The server on loopback, driven by the {@link ServerClients} JVM: this process's CPU time is
      * the server's alone; the clients' wall time, CPU time, latencies and answers come back from it.
      */
     static Run served(OpenAiServer server, Clients clients, int count, int level) throws IOException {
-        long cpu0 = processCpuNanos();
+        long cpu0 = ProcessCpu.nanos();
         long engineCpu0 = engineThreadCpuNanos();
         double jit0 = jitSeconds();
         JsonNode r = clients.run(count, level);
         double jit = jitSeconds() - jit0;
-        long cpu = processCpuNanos() - cpu0, engineCpu = engineThreadCpuNanos() - engineCpu0;
+        long cpu = ProcessCpu.nanos() - cpu0, engineCpu = engineThreadCpuNanos() - engineCpu0;
         double[] latency = new double[r.get("latency_ms").size()];
         for (int i = 0; i < latency.length; i++) latency[i] = r.get("latency_ms").get(i).asDouble();
         List<String> texts = new ArrayList<>();

@@ -114,12 +114,12 @@ public final class ServerClients {
                 }
             }));
         }
-        long cpu0 = processCpuNanos();
+        long cpu0 = ProcessCpu.nanos();
         long t0 = System.nanoTime();
         start.countDown();
         for (Thread t : threads) t.join();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+        double cpuSeconds = (ProcessCpu.nanos() - cpu0) / 1e9;
         if (!failures.isEmpty()) throw new IllegalStateException("a client failed", failures.getFirst());
         // The clock has stopped: now every response is parsed and checked.
         ObjectNode out = JSON.createObjectNode().put("seconds", seconds).put("cpu_seconds", cpuSeconds);
@@ -140,10 +140,5 @@ public final class ServerClients {
         for (double v : latency) ms.add(v);
         out.set("texts", texts);
         return out;
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 }

@@ -69,8 +69,9 @@ public final class CpuDecodeBenchmark {
                     double pass = memory.pass(), fmaPass = fma.pass();
                     for (int n = 0; n < BATCHES.length; n++) {
                         int i = Math.floorMod(n + round, BATCHES.length);
+                        Batch batch = batch(backend, BATCHES[i], round + WARMUP_ROUNDS);
                         long start = System.nanoTime(), cpuStart = ProcessCpu.nanos();
-                        step(backend, BATCHES[i], round + WARMUP_ROUNDS);
+                        backend.step(batch);
                         if (round < 0) continue;
                         seconds[i][round] = (System.nanoTime() - start) * 1e-9;
                         cpuSeconds[i] += (ProcessCpu.nanos() - cpuStart) * 1e-9 / threads / rounds;
@@ -113,17 +114,18 @@ public final class CpuDecodeBenchmark {
         return sorted[sorted.length / 2];
     }
 
-    /** One decode step of {@code batch} sequences, each one new token at the position after the shared context. */
-    private static void step(CpuBackend backend, int batch, int round) {
-        int[] context = new int[CONTEXT];
-        Arrays.setAll(context, i -> i);
+    /** The shared context every sequence attends to: slots 0 .. CONTEXT-1. */
+    private static final int[] CONTEXT_SLOTS = java.util.stream.IntStream.range(0, CONTEXT).toArray();
+
+    /** One decode step's rows: {@code size} sequences, each one new token at the position after the shared context. */
+    private static Batch batch(CpuBackend backend, int size, int round) {
         List<SequenceStep> sequences = new ArrayList<>();
-        for (int b = 0; b < batch; b++) {
+        for (int b = 0; b < size; b++) {
             int slot = CONTEXT + (round * 16 + b) % (backend.slotCapacity() - CONTEXT);
             sequences.add(new SequenceStep(new int[] {(b * 7919 + round * 104729) % backend.config().vocabSize()},
-                    new int[] {CONTEXT + round}, new int[] {slot}, context, false));
+                    new int[] {CONTEXT + round}, new int[] {slot}, CONTEXT_SLOTS, false));
         }
-        backend.step(new Batch(sequences));
+        return new Batch(sequences);
     }
 
     private static int arg(String[] args, String name, int fallback) {

@@ -48,10 +48,8 @@ final class RandomModels {
     static long bytesPerStep(Qwen2Weights w) {
         long bytes = w.lmHead().data().byteSize() + w.finalNorm().data().byteSize();
         for (LayerWeights l : w.layers()) {
-            for (Matrix m : List.of(l.inputNorm(), l.q(), l.qBias(), l.k(), l.kBias(), l.v(), l.vBias(), l.o(),
-                    l.postAttentionNorm(), l.gate(), l.up(), l.down())) {
-                bytes += m.data().byteSize();
-            }
+            for (Matrix m : products(l)) bytes += m.data().byteSize();
+            for (Matrix m : List.of(l.inputNorm(), l.qBias(), l.kBias(), l.vBias(), l.postAttentionNorm())) bytes += m.data().byteSize();
         }
         return bytes;
     }
@@ -59,10 +57,13 @@ final class RandomModels {
     /** Multiply-adds of one token's matrix products: every weight matrix, biases and norms left out. */
     static long multiplyAddsPerToken(Qwen2Weights w) {
         long macs = w.lmHead().size();
-        for (LayerWeights l : w.layers()) {
-            for (Matrix m : List.of(l.q(), l.k(), l.v(), l.o(), l.gate(), l.up(), l.down())) macs += m.size();
-        }
+        for (LayerWeights l : w.layers()) for (Matrix m : products(l)) macs += m.size();
         return macs;
+    }
+
+    /** The weight matrices of a layer's products (its norms and biases are vectors). */
+    private static List<Matrix> products(LayerWeights l) {
+        return List.of(l.q(), l.k(), l.v(), l.o(), l.gate(), l.up(), l.down());
     }
 
     private static Matrix random(Arena arena, SplitMix random, int rows, int cols) {

@@ -52,7 +52,7 @@ public final class EngineLoop implements AutoCloseable {
                 wakeAfterStep.clear();
                 if (engine.steps() != before) metrics.step(System.nanoTime() - t0);
                 else LockSupport.parkNanos(this, 100_000); // nothing to compute this time round: don't spin
-                metrics.kvSlotsUsed(engine.pool().usedSlots());
+                publishKvSlotsUsed();
             }
         } catch (Throwable t) {
             crash = t;

@@ -53,10 +53,10 @@ final class GenerationHandler {
     int handle(Endpoint endpoint, HttpExchange exchange) throws IOException {
         JsonNode body = HttpReplies.readJson(exchange, config.maxBodyBytes());
         ApiRequest request = reader.read(endpoint, body);
-        if (!loop.isAlive())
-            throw new ApiException(503, "server_error", null, "engine_stopped", "the engine has stopped: "
-                    + loop.crash());
         if (!loop.tryReserve()) {
+            if (!loop.isAlive())
+                throw new ApiException(503, "server_error", null, "engine_stopped", "the engine has stopped: "
+                        + loop.crash());
             exchange.getResponseHeaders().set("Retry-After", "1");
             throw new ApiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded", "the server is busy: "
                     + config.maxQueue() + " requests are waiting or running; retry after a second");

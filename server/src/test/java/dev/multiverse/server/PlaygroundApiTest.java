@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.multiverse.engine.Budgets;
 import dev.multiverse.engine.GenerationResult;
 import dev.multiverse.engine.SamplingParams;
 import dev.multiverse.engine.TokenEntry;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +30,7 @@ class PlaygroundApiTest {
         http = served.http();
         ArithModel model = served.model();
         greedy = model.direct(model.chatPrompt(ArithModel.QUESTION), SamplingParams.greedy(),
-                new Budgets(MAX_TOKENS, 2 * MAX_TOKENS, 16, Duration.ofMinutes(10)));
+                ChatCompletionsTest.budgets(MAX_TOKENS));
         assertTrue(greedy.stats().paths() >= 2, "the question makes the model fork: " + greedy.text());
     }
 

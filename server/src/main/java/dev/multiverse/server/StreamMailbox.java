@@ -49,11 +49,6 @@ final class StreamMailbox {
         LockSupport.unpark(reader);
     }
 
-    /** Whether {@link #end()} was called: the end is in the queue. */
-    boolean hasEnded() {
-        return ended;
-    }
-
     /** Reader: the next event, waiting for it at most {@code timeoutNanos}; null when none came. */
     StreamEvent poll(long timeoutNanos) throws InterruptedException {
         StreamEvent e = events.poll();

@@ -28,10 +28,6 @@ final class ByteSink {
         if (bytes.length - size < n) bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, size + n));
     }
 
-    int size() {
-        return size;
-    }
-
     boolean isEmpty() {
         return size == 0;
     }

@@ -32,7 +32,9 @@ final class SseWriter {
 
     /** A text chunk after the first: {@code data:} with the chunk that carries {@code text}. */
     void text(CharSequence text) {
+        pending.put(DATA);
         textChunk.write(text, pending);
+        pending.put(END);
     }
 
     /** A named event (clients that read only unnamed events skip it). */

@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The SSE frame of a streamed text chunk ({@link Responses#chunk(String, boolean)} after the first)
- * as two byte runs around the text: {@code data: {...,"content":} + the text as a JSON string +
- * {@code },...}\n\n}. Both runs are cut once per request from Jackson's own serialization of that
- * chunk, so a frame written here is byte for byte the one Jackson would write (up to how a string
- * is escaped), without building and serializing a tree for every token.
+ * The JSON of a streamed text chunk ({@link Responses#chunk(String, boolean)} after the first) as
+ * two byte runs around the text: {@code {...,"content":} + the text as a JSON string + {@code
+ * },...}}. Both runs are cut once per request from Jackson's own serialization of that chunk, so a
+ * chunk written here is byte for byte the one Jackson would write (up to how a string is escaped),
+ * without building and serializing a tree for every token. {@link SseWriter} frames it.
  */
 final class TextChunkTemplate {
     /** A text no id or model holds (controls 1, 2, 3): Jackson writes it as three six-character escapes. */
@@ -28,17 +28,11 @@ final class TextChunkTemplate {
         }
         int at = lastIndexOf(json, MARK_JSON);
         if (at < 0) throw new IllegalStateException("the chunk's text is not where it was put: " + new String(json, StandardCharsets.UTF_8));
-        byte[] head = "data: ".getBytes(StandardCharsets.US_ASCII);
-        prefix = new byte[head.length + at];
-        System.arraycopy(head, 0, prefix, 0, head.length);
-        System.arraycopy(json, 0, prefix, head.length, at);
-        byte[] tail = Arrays.copyOfRange(json, at + MARK_JSON.length, json.length);
-        suffix = Arrays.copyOf(tail, tail.length + 2);
-        suffix[tail.length] = '\n';
-        suffix[tail.length + 1] = '\n';
+        prefix = Arrays.copyOf(json, at);
+        suffix = Arrays.copyOfRange(json, at + MARK_JSON.length, json.length);
     }
 
-    /** Appends the whole SSE frame of a chunk carrying {@code text}. */
+    /** Appends the JSON of a chunk carrying {@code text}. */
     void write(CharSequence text, ByteSink out) {
         out.put(prefix);
         JsonString.write(text, out);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.multiverse.engine.Budgets;
 import dev.multiverse.engine.SamplingParams;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** A text chunk written from the template is the chunk Jackson would write, on both endpoints. */
+/** A text chunk written from the template, framed by SseWriter, is the chunk Jackson would write, on both endpoints. */
 class TextChunkTemplateTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,15 +36,17 @@ class TextChunkTemplateTest {
         for (Endpoint endpoint : Endpoint.values()) {
             // A model id is valid Unicode (Jackson refuses to write a lone surrogate); the text may be anything.
             Responses responses = responses(endpoint, JsonStringTest.validUnicode(model));
-            var sink = new ByteSink();
-            new TextChunkTemplate(responses).write(text, sink);
-            String frame = new String(sink.toByteArray(), StandardCharsets.UTF_8);
+            var bytes = new ByteArrayOutputStream();
+            var sse = new SseWriter(bytes, new TextChunkTemplate(responses));
+            sse.text(text);
+            sse.flush();
+            String frame = bytes.toString(StandardCharsets.UTF_8);
             assertTrue(frame.startsWith("data: ") && frame.endsWith("\n\n"), frame);
             String json = frame.substring(6, frame.length() - 2);
             assertTrue(json.indexOf('\n') < 0 && json.indexOf('\r') < 0, "one line: " + frame);
             // Through Jackson's own bytes, so that numbers compare as parsed numbers on both sides.
             assertEquals(JSON.readTree(JSON.writeValueAsBytes(responses.chunk(text, false))),
-                    JSON.readTree(sink.toByteArray(), 6, sink.size() - 8));
+                    JSON.readTree(bytes.toByteArray(), 6, bytes.size() - 8));
         }
     }
 }

@@ -204,30 +204,27 @@ public final class ServerBenchmark {
         long cpu0 = ProcessCpu.nanos();
         long engineCpu0 = THREADS.getCurrentThreadCpuTime();
         double jit0 = jitSeconds();
-        List<RequestHandle> live = new ArrayList<>();
-        List<Integer> liveQuestion = new ArrayList<>();
-        List<Long> started = new ArrayList<>();
+        List<Integer> live = new ArrayList<>(); // the questions in flight
         RequestHandle[] handles = new RequestHandle[questions.size()];
+        long[] started = new long[questions.size()];
         double[] latency = new double[questions.size()];
         int next = 0, done = 0;
         long tokens = 0;
         while (done < questions.size()) {
-            while (live.size() < clients && next < questions.size()) {
+            for (; live.size() < clients && next < questions.size(); next++) {
                 int[] prompt = tokenizer.encode(ChatFormat.qwen25().multiversePrompt(questions.get(next)));
                 handles[next] = engine.submit(Request.sampled(prompt, SamplingParams.greedy(), budgets));
-                live.add(handles[next]);
-                liveQuestion.add(next++);
-                started.add(System.nanoTime());
+                started[next] = System.nanoTime();
+                live.add(next);
             }
             engine.step();
             for (int i = live.size() - 1; i >= 0; i--) {
-                if (!live.get(i).isDone()) continue;
-                tokens += live.get(i).result().join().stats().totalTokens();
-                latency[liveQuestion.get(i)] = (System.nanoTime() - started.get(i)) / 1e6;
+                int q = live.get(i);
+                if (!handles[q].isDone()) continue;
+                tokens += handles[q].result().join().stats().totalTokens();
+                latency[q] = (System.nanoTime() - started[q]) / 1e6;
                 done++;
                 live.remove(i);
-                liveQuestion.remove(i);
-                started.remove(i);
             }
         }
         var run = new Run((System.nanoTime() - t0) / 1e9, (ProcessCpu.nanos() - cpu0) / 1e9,

@@ -3,8 +3,11 @@
 # and the benchmarks: a jlink'ed JDK (as .carry/jdk.tar.xz, made once) and the jars of the
 # project with their whole test class path (.carry/lib). On that machine:
 #   mkdir -p /tmp/j && tar xJf .carry/jdk.tar.xz -C /tmp/j
-#   /tmp/j/jdk/bin/java -jar .carry/lib/junit-platform-console-standalone.jar execute \
-#       -cp '.carry/lib/*' --select-package dev.multiverse.cuda
+#   /tmp/j/jdk/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+#       -cp "$PWD/.carry/lib/*" org.junit.platform.console.ConsoleLauncher execute --select-package dev.multiverse.cuda \
+#       --select-class dev.multiverse.cuda.GpuKernelProperties --select-class dev.multiverse.cuda.SamplingProperties
+# (the launcher's own -cp does not expand '*'; jqwik finds its properties by class, not by package).
+# GpuHfGoldenTest reads its goldens relative to conformance/: run it from there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/java-home.sh

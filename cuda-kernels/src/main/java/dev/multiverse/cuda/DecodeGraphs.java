@@ -57,7 +57,11 @@ final class DecodeGraphs implements AutoCloseable {
             try {
                 work.run();
             } catch (RuntimeException e) {
-                cuda.destroyGraph(cuda.endCaptureAndInstantiate(stream)); // end the capture; keep no partial graph
+                try {
+                    cuda.abandonCapture(stream); // end the capture; keep no partial graph
+                } catch (CudaException ending) {
+                    e.addSuppressed(ending); // an invalidated capture ends with an error of its own
+                }
                 throw e;
             }
             long graph = cuda.endCaptureAndInstantiate(stream);

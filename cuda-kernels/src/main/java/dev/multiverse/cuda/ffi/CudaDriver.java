@@ -290,16 +290,25 @@ public final class CudaDriver {
 
     /** Ends the capture and returns the executable graph. */
     public long endCaptureAndInstantiate(long stream) {
-        long graph;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_LONG);
-            check("cuStreamEndCapture", invoke(streamEndCapture, stream, out));
-            graph = out.get(JAVA_LONG, 0);
-        }
+        long graph = endCapture(stream);
         try {
             return outLong("cuGraphInstantiateWithFlags", graphInstantiate, graph, 0L);
         } finally {
             check("cuGraphDestroy", invoke(graphDestroy, graph));
+        }
+    }
+
+    /** Ends the stream's capture and drops what it captured, instantiating nothing (a capture that failed part way). */
+    public void abandonCapture(long stream) {
+        check("cuGraphDestroy", invoke(graphDestroy, endCapture(stream)));
+    }
+
+    /** Ends the stream's capture: the captured graph, to be destroyed by the caller. */
+    private long endCapture(long stream) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(JAVA_LONG);
+            check("cuStreamEndCapture", invoke(streamEndCapture, stream, out));
+            return out.get(JAVA_LONG, 0);
         }
     }
 

@@ -19,17 +19,17 @@ if [ ! -f "$out/jdk.tar.xz" ]; then
     --strip-debug --no-man-pages --no-header-files --compress=zip-9 --output "$out/jdk"
   tar cJf "$out/jdk.tar.xz" -C "$out" jdk && rm -rf "$out/jdk"
 fi
-./mvnw -q -B -ntp install -DskipTests -pl cuda-kernels,conformance,server,cli,benchmarks -am
+./mvnw -q -B -ntp install -DskipTests -pl cuda,conformance,server,cli,benchmarks -am
 rm -rf "$out/lib" && mkdir -p "$out/lib"
-./mvnw -q -B -ntp dependency:copy-dependencies -pl cuda-kernels,conformance,cli,benchmarks -DincludeScope=test -DoutputDirectory="$PWD/$out/lib"
+./mvnw -q -B -ntp dependency:copy-dependencies -pl cuda,conformance,cli,benchmarks -DincludeScope=test -DoutputDirectory="$PWD/$out/lib"
 ./mvnw -q -B -ntp dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.4 \
   -DoutputDirectory="$PWD/$out/lib" -Dmdep.stripVersion=true
 # The project's own jars come from this checkout's target folders, never from ~/.m2 (which other
 # checkouts on the machine may have overwritten).
 rm -f "$out"/lib/multiverse-*.jar
-for m in weights-loader tokenizer reference scheduler cuda-kernels conformance server cli benchmarks; do
+for m in weights-loader tokenizer contract layout reference engine cuda conformance server cli benchmarks; do
   cp "$m"/target/multiverse-*SNAPSHOT.jar "$out/lib/"
-  case "$m" in reference|cuda-kernels|conformance|cli) ;; *) continue ;; esac
+  case "$m" in reference|cuda|conformance|cli) ;; *) continue ;; esac
   if [ -d "$m/target/test-classes" ]; then (cd "$m/target/test-classes" && "$JAVA_HOME/bin/jar" cf "../../../$out/lib/$m-tests.jar" .); fi
 done
 # The console launcher bundles JUnit itself; the DJL tokenizer oracle (and its natives) and JMH's

@@ -1,10 +1,10 @@
 package dev.multiverse.bench;
 
-import dev.multiverse.model.Batch;
-import dev.multiverse.model.SequenceStep;
+import dev.multiverse.contract.Batch;
+import dev.multiverse.contract.Qwen2Weights;
+import dev.multiverse.contract.SequenceStep;
 import dev.multiverse.reference.CpuBackend;
 import dev.multiverse.reference.Qwen2;
-import dev.multiverse.reference.Qwen2Weights;
 import dev.multiverse.reference.ThreadTeam;
 import dev.multiverse.weights.ModelConfig;
 import java.lang.foreign.Arena;

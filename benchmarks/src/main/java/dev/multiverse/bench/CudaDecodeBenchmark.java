@@ -1,10 +1,10 @@
 package dev.multiverse.bench;
 
+import dev.multiverse.contract.Batch;
+import dev.multiverse.contract.SequenceStep;
 import dev.multiverse.cuda.CudaBackend;
 import dev.multiverse.cuda.CudaDevice;
 import dev.multiverse.cuda.DeviceBuffer;
-import dev.multiverse.model.Batch;
-import dev.multiverse.model.SequenceStep;
 import dev.multiverse.weights.DType;
 import dev.multiverse.weights.ModelConfig;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.multiverse.bench;
 
+import dev.multiverse.contract.Matrix;
 import dev.multiverse.reference.MatMul;
-import dev.multiverse.reference.Matrix;
 import dev.multiverse.reference.ThreadTeam;
 import dev.multiverse.weights.DType;
 import java.lang.foreign.Arena;

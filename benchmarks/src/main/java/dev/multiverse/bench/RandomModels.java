@@ -1,8 +1,8 @@
 package dev.multiverse.bench;
 
-import dev.multiverse.reference.LayerWeights;
-import dev.multiverse.reference.Matrix;
-import dev.multiverse.reference.Qwen2Weights;
+import dev.multiverse.contract.LayerWeights;
+import dev.multiverse.contract.Matrix;
+import dev.multiverse.contract.Qwen2Weights;
 import dev.multiverse.weights.DType;
 import dev.multiverse.weights.ModelConfig;
 import java.lang.foreign.Arena;

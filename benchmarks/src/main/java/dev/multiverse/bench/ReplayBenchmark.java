@@ -118,7 +118,7 @@ public final class ReplayBenchmark {
         }
     }
 
-    private static GenerationResult replayAlone(dev.multiverse.model.Backend backend, TokenizerVocabulary vocabulary, int[] tokens,
+    private static GenerationResult replayAlone(dev.multiverse.contract.Backend backend, TokenizerVocabulary vocabulary, int[] tokens,
                                                 EngineConfig config) {
         return complete(new Engine(backend, vocabulary, config).generate(Replay.request(tokens, vocabulary)), tokens);
     }
@@ -143,11 +143,11 @@ public final class ReplayBenchmark {
     }
 
     /** A backend that adds up the wall time of its steps (the rest of a replay is the engine's own work). */
-    private static final class TimedBackend implements dev.multiverse.model.Backend {
-        private final dev.multiverse.model.Backend inner;
+    private static final class TimedBackend implements dev.multiverse.contract.Backend {
+        private final dev.multiverse.contract.Backend inner;
         private long nanos;
 
-        TimedBackend(dev.multiverse.model.Backend inner) {
+        TimedBackend(dev.multiverse.contract.Backend inner) {
             this.inner = inner;
         }
 
@@ -168,7 +168,7 @@ public final class ReplayBenchmark {
         }
 
         @Override
-        public dev.multiverse.model.StepResult step(dev.multiverse.model.Batch batch) {
+        public dev.multiverse.contract.StepResult step(dev.multiverse.contract.Batch batch) {
             long t = System.nanoTime();
             try {
                 return inner.step(batch);

@@ -2,6 +2,7 @@ package dev.multiverse.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.multiverse.contract.Backend;
 import dev.multiverse.engine.Budgets;
 import dev.multiverse.engine.Engine;
 import dev.multiverse.engine.EngineConfig;
@@ -9,7 +10,6 @@ import dev.multiverse.engine.Request;
 import dev.multiverse.engine.RequestHandle;
 import dev.multiverse.engine.SamplingParams;
 import dev.multiverse.engine.TokenizerVocabulary;
-import dev.multiverse.model.Backend;
 import dev.multiverse.reference.CpuBackendFactory;
 import dev.multiverse.server.OpenAiServer;
 import dev.multiverse.server.ServerConfig;

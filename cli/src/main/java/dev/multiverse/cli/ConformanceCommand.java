@@ -1,7 +1,7 @@
 package dev.multiverse.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code multiverse conformance}: the conformance kit for other engines ({@code export}, {@code check}). */
 @Command(

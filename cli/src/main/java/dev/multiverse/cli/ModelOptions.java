@@ -1,9 +1,9 @@
 package dev.multiverse.cli;
 
+import dev.multiverse.contract.Backend;
+import dev.multiverse.contract.BackendFactory;
+import dev.multiverse.contract.BackendKind;
 import dev.multiverse.engine.TokenizerVocabulary;
-import dev.multiverse.model.Backend;
-import dev.multiverse.model.BackendFactory;
-import dev.multiverse.model.BackendKind;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.weights.ModelConfig;
 import dev.multiverse.weights.WeightStore;
@@ -88,7 +88,7 @@ final class ModelOptions {
     static BackendFactory factoryFor(BackendKind device) {
         return BackendFactory.find(device).orElseThrow(() -> new BadInputException("--device "
                 + device.label() + ": no " + device.label() + " backend on the class path (a module that registers a "
-                + BackendFactory.class.getName() + " for " + device + "; for CUDA, multiverse-cuda-kernels); use --device cpu"));
+                + BackendFactory.class.getName() + " for " + device + "; for CUDA, multiverse-cuda); use --device cpu"));
     }
 
     private void requireModel() {

@@ -1,7 +1,7 @@
 package dev.multiverse.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code multiverse} command. Each subcommand lives in its own class and is listed here.

@@ -3,13 +3,13 @@ package dev.multiverse.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multiverse.contract.Backend;
+import dev.multiverse.contract.BackendKind;
+import dev.multiverse.contract.LogProbs;
+import dev.multiverse.contract.Qwen2Weights;
+import dev.multiverse.contract.SinglePass;
 import dev.multiverse.layout.Layout;
-import dev.multiverse.model.Backend;
-import dev.multiverse.model.BackendKind;
-import dev.multiverse.reference.LogProbs;
 import dev.multiverse.reference.Qwen2;
-import dev.multiverse.reference.Qwen2Weights;
-import dev.multiverse.reference.SinglePass;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.tokenizer.TokenizerFormatException;
 import dev.multiverse.weights.ModelConfig;
@@ -68,7 +68,7 @@ public final class ScoreCommand implements Callable<Integer> {
         LogProbs.TokenScores scores;
         if (device == BackendKind.CPU) {
             try (WeightStore store = WeightStore.open(modelDir); Qwen2 model = new Qwen2(Qwen2Weights.from(store, config), threads)) {
-                scores = LogProbs.score(model, tokens, layout.positions(), layout::sees);
+                scores = LogProbs.score(model::forward, tokens, layout.positions(), layout::sees);
             } catch (WeightsFormatException e) {
                 throw new BadInputException(e.getMessage(), e);
             }

@@ -2,6 +2,7 @@ package dev.multiverse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,8 +13,6 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

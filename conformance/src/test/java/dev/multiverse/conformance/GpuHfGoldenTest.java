@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.multiverse.contract.LogProbs;
+import dev.multiverse.contract.Qwen2Weights;
+import dev.multiverse.contract.SinglePass;
 import dev.multiverse.cuda.CudaBackend;
 import dev.multiverse.cuda.CudaDevice;
 import dev.multiverse.layout.Layout;
-import dev.multiverse.reference.LogProbs;
-import dev.multiverse.reference.Qwen2Weights;
-import dev.multiverse.reference.SinglePass;
 import dev.multiverse.weights.ModelConfig;
 import dev.multiverse.weights.WeightStore;
 import org.junit.jupiter.api.condition.EnabledIf;

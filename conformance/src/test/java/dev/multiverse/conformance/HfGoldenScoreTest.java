@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.multiverse.contract.LogProbs;
+import dev.multiverse.contract.Qwen2Weights;
 import dev.multiverse.layout.Layout;
-import dev.multiverse.reference.LogProbs;
 import dev.multiverse.reference.Qwen2;
-import dev.multiverse.reference.Qwen2Weights;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.weights.ModelConfig;
 import dev.multiverse.weights.WeightStore;
@@ -80,12 +80,12 @@ class HfGoldenScoreTest {
         try (WeightStore store = WeightStore.open(c.modelDir());
                 Qwen2 model = new Qwen2(Qwen2Weights.from(store, config), 2)) {
             float[][] logits = model.forward(tokens, layout.positions(), layout::sees);
-            LogProbs.TokenScores scores = LogProbs.score(model, tokens, layout.positions(), layout::sees);
+            LogProbs.TokenScores scores = LogProbs.score(model::forward, tokens, layout.positions(), layout::sees);
             double worst = assertLogProbs(g.get("logprobs"), scores.logProbs(), "layout");
             assertTopK(g, logits, scores.argmax());
 
             int[] causalPositions = IntStream.range(0, tokens.length).toArray();
-            double[] causal = LogProbs.score(model, tokens, causalPositions, (i, j) -> j <= i).logProbs();
+            double[] causal = LogProbs.score(model::forward, tokens, causalPositions, (i, j) -> j <= i).logProbs();
             assertLogProbs(g.get("causal_logprobs"), causal, "causal");
             if (layout.blocks().isEmpty()) {
                 // Same computation twice; not bit-identical because the Vector API's reduceLanes(ADD)

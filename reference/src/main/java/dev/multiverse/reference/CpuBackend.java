@@ -1,8 +1,9 @@
 package dev.multiverse.reference;
 
-import dev.multiverse.model.Backend;
-import dev.multiverse.model.Batch;
-import dev.multiverse.model.StepResult;
+import dev.multiverse.contract.Backend;
+import dev.multiverse.contract.Batch;
+import dev.multiverse.contract.StepResult;
+import dev.multiverse.contract.StepRows;
 import dev.multiverse.weights.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,9 @@
 package dev.multiverse.reference;
 
-import dev.multiverse.model.Backend;
-import dev.multiverse.model.BackendFactory;
-import dev.multiverse.model.BackendKind;
+import dev.multiverse.contract.Backend;
+import dev.multiverse.contract.BackendFactory;
+import dev.multiverse.contract.BackendKind;
+import dev.multiverse.contract.Qwen2Weights;
 import dev.multiverse.weights.ModelConfig;
 import dev.multiverse.weights.WeightStore;
 

@@ -1,6 +1,11 @@
 package dev.multiverse.reference;
 
-import dev.multiverse.model.AttentionMask;
+import dev.multiverse.contract.AttentionMask;
+import dev.multiverse.contract.LayerWeights;
+import dev.multiverse.contract.LogitsSink;
+import dev.multiverse.contract.Matrix;
+import dev.multiverse.contract.Qwen2Weights;
+import dev.multiverse.contract.StepRows;
 import dev.multiverse.reference.MatMul.Product;
 import dev.multiverse.weights.ModelConfig;
 
@@ -13,12 +18,6 @@ import dev.multiverse.weights.ModelConfig;
  * at a time (the step itself runs on all threads of the team).
  */
 public final class Qwen2 implements AutoCloseable {
-
-    /** Receives the logits of one row; the array is reused after the call returns. */
-    @FunctionalInterface
-    public interface LogitsSink {
-        void accept(int row, float[] logits);
-    }
 
     /** Rows per step of a single pass: bounds the activation memory for long texts. */
     static final int SINGLE_PASS_CHUNK = 64;

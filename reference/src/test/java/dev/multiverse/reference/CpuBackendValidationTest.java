@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.multiverse.model.AttentionMask;
-import dev.multiverse.model.Batch;
-import dev.multiverse.model.SequenceStep;
+import dev.multiverse.contract.AttentionMask;
+import dev.multiverse.contract.Batch;
+import dev.multiverse.contract.Qwen2Weights;
+import dev.multiverse.contract.SequenceStep;
 import dev.multiverse.weights.DType;
 import dev.multiverse.weights.SafeTensorsWriter;
 import dev.multiverse.weights.WeightStore;

@@ -3,10 +3,11 @@ package dev.multiverse.reference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.multiverse.model.AttentionMask;
-import dev.multiverse.model.Batch;
-import dev.multiverse.model.SequenceStep;
-import dev.multiverse.model.StepResult;
+import dev.multiverse.contract.AttentionMask;
+import dev.multiverse.contract.Batch;
+import dev.multiverse.contract.LogProbs;
+import dev.multiverse.contract.SequenceStep;
+import dev.multiverse.contract.StepResult;
 import dev.multiverse.weights.DType;
 import dev.multiverse.weights.WeightStore;
 import java.nio.file.Path;

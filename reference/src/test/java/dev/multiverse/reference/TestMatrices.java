@@ -1,5 +1,6 @@
 package dev.multiverse.reference;
 
+import dev.multiverse.contract.Matrix;
 import dev.multiverse.weights.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

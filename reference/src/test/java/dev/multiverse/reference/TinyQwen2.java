@@ -1,5 +1,6 @@
 package dev.multiverse.reference;
 
+import dev.multiverse.contract.Qwen2Weights;
 import dev.multiverse.weights.DType;
 import dev.multiverse.weights.ModelConfig;
 import dev.multiverse.weights.SafeTensorsWriter;

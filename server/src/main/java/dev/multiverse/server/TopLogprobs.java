@@ -1,8 +1,8 @@
 package dev.multiverse.server;
 
+import dev.multiverse.contract.LogProbs;
 import dev.multiverse.engine.GenerationResult;
 import dev.multiverse.engine.TokenEntry;
-import dev.multiverse.reference.LogProbs;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;

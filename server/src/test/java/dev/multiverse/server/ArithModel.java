@@ -2,6 +2,8 @@ package dev.multiverse.server;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiverse.contract.Backend;
+import dev.multiverse.contract.Qwen2Weights;
 import dev.multiverse.engine.Budgets;
 import dev.multiverse.engine.Engine;
 import dev.multiverse.engine.EngineConfig;
@@ -9,10 +11,8 @@ import dev.multiverse.engine.GenerationResult;
 import dev.multiverse.engine.Request;
 import dev.multiverse.engine.SamplingParams;
 import dev.multiverse.engine.TokenizerVocabulary;
-import dev.multiverse.model.Backend;
 import dev.multiverse.reference.CpuBackend;
 import dev.multiverse.reference.Qwen2;
-import dev.multiverse.reference.Qwen2Weights;
 import dev.multiverse.tokenizer.ChatFormat;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.weights.ModelConfig;

@@ -1,8 +1,8 @@
 package dev.multiverse.server;
 
-import dev.multiverse.model.Backend;
-import dev.multiverse.model.Batch;
-import dev.multiverse.model.StepResult;
+import dev.multiverse.contract.Backend;
+import dev.multiverse.contract.Batch;
+import dev.multiverse.contract.StepResult;
 import dev.multiverse.weights.ModelConfig;
 
 /** A backend that takes at least {@code stepMillis} per step, so tests can catch requests mid-flight. */

@@ -2,6 +2,7 @@ package dev.multiverse.conformance.kit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multiverse.contract.Backend;
 import dev.multiverse.engine.Budgets;
 import dev.multiverse.engine.Engine;
 import dev.multiverse.engine.EngineConfig;
@@ -9,9 +10,8 @@ import dev.multiverse.engine.GenerationResult;
 import dev.multiverse.engine.Request;
 import dev.multiverse.engine.RequestHandle;
 import dev.multiverse.engine.SamplingParams;
-import dev.multiverse.engine.Trace;
 import dev.multiverse.engine.TokenizerVocabulary;
-import dev.multiverse.model.Backend;
+import dev.multiverse.engine.Trace;
 import dev.multiverse.tokenizer.ChatFormat;
 import dev.multiverse.tokenizer.Tokenizer;
 import java.time.Duration;

@@ -2,10 +2,10 @@ package dev.multiverse.conformance.kit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multiverse.contract.Qwen2Weights;
 import dev.multiverse.engine.TokenizerVocabulary;
 import dev.multiverse.reference.CpuBackend;
 import dev.multiverse.reference.Qwen2;
-import dev.multiverse.reference.Qwen2Weights;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.weights.ModelConfig;
 import dev.multiverse.weights.WeightStore;

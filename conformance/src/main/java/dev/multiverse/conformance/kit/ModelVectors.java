@@ -3,10 +3,10 @@ package dev.multiverse.conformance.kit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multiverse.contract.LogProbs;
+import dev.multiverse.contract.Qwen2Weights;
 import dev.multiverse.layout.Layout;
-import dev.multiverse.reference.LogProbs;
 import dev.multiverse.reference.Qwen2;
-import dev.multiverse.reference.Qwen2Weights;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.weights.ModelConfig;
 import dev.multiverse.weights.WeightStore;
@@ -50,7 +50,7 @@ final class ModelVectors {
         Layout layout = Layout.of(tokens, tokenizer.tags());
         if (!Arrays.equals(layout.positions(), KitJson.toInts(golden.get("positions"))))
             throw new IllegalStateException(where + ": our layout disagrees with the golden's positions");
-        LogProbs.TokenScores scores = LogProbs.score(qwen, tokens, layout.positions(), layout::sees);
+        LogProbs.TokenScores scores = LogProbs.score(qwen::forward, tokens, layout.positions(), layout::sees);
         double[] hf = KitJson.toDoubles(golden.get("logprobs"));
         double worst = 0;
         for (int j = 0; j < tokens.length; j++) {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.multiverse.contract.LogProbs;
+import dev.multiverse.contract.Qwen2Weights;
 import dev.multiverse.layout.Layout;
-import dev.multiverse.reference.LogProbs;
 import dev.multiverse.reference.Qwen2;
-import dev.multiverse.reference.Qwen2Weights;
 import dev.multiverse.tokenizer.Tokenizer;
 import dev.multiverse.weights.ModelConfig;
 import dev.multiverse.weights.WeightStore;
@@ -97,7 +97,7 @@ class KitEngineTest {
         int maxTokens = v.get("request").get("max_tokens").asInt();
         for (int j = p; j < n; j++) assertTrue(positions[j] <= p + maxTokens - 1, name + ": token " + j + " beyond max_tokens");
 
-        double[] single = LogProbs.score(model, tokens, positions, tree::sees).logProbs();
+        double[] single = LogProbs.score(model::forward, tokens, positions, tree::sees).logProbs();
         double[] logprobs = KitJson.toDoubles(exp.get("logprobs"));
         for (int j = 0; j < generated.length; j++)
             assertEquals(single[p + j], logprobs[j], 1e-4, name + ": log-prob of generated token " + j);

@@ -1,38 +1,38 @@
 package dev.multiverse.contract;
 
 /**
- * The new tokens of one sequence in a step.
+ * One sequence of a step: its context as a chain of slot runs, its new rows, and what it wants
+ * back.
  *
- * <p>Row {@code r} (token {@code tokens[r]} at RoPE position {@code positions[r]}) attends to the
- * slots {@code contextSlots} in order, then to {@code writeSlots[0..r]}; its own K/V are written to
- * {@code writeSlots[r]}. Several rows make a chunk of prefill; one row is a decode step.
+ * <p>The sequence sees, in order, every entry of {@code runs[0 .. n-2]} (whole: the engine never
+ * appends to a run that another run follows in some chain) and the first {@code end} entries of
+ * its last run. The last {@code rows()} of those are this step's new tokens: row r is entry
+ * {@code end - rows + r} of the last run, at RoPE position {@code positions[r]}; it attends to
+ * everything before it in that order and to itself, and its K/V go to that entry's slot. Siblings
+ * name the same runs, so a backend sees which rows share which prefix.
  *
- * @param tokens the new token ids, at least one
- * @param positions the RoPE position of each new token
- * @param writeSlots the slot each new token's K/V go to
- * @param contextSlots the slots already written that every new token sees (the sequence's past)
- * @param allLogits whether to return logits for every row, or only for the last one
+ * @param runs the run ids of the context chain, at least one
+ * @param end how many entries of the last run the sequence sees after this step
+ * @param positions the RoPE position of each new row, at least one
+ * @param readout what the step returns for this sequence
  */
-public record SequenceStep(int[] tokens, int[] positions, int[] writeSlots, int[] contextSlots, boolean allLogits) {
+public record SequenceStep(long[] runs, int end, int[] positions, Readout readout) {
 
-    /** Checks the lengths; slot ranges are checked by the backend, which knows its capacity. */
     public SequenceStep {
-        if (tokens.length == 0) throw new IllegalArgumentException("a sequence step needs at least one token");
-        if (positions.length != tokens.length)
-            throw new IllegalArgumentException(
-                    "positions has " + positions.length + " entries for " + tokens.length + " tokens");
-        if (writeSlots.length != tokens.length)
-            throw new IllegalArgumentException(
-                    "writeSlots has " + writeSlots.length + " entries for " + tokens.length + " tokens");
+        if (runs.length == 0) throw new IllegalArgumentException("a sequence step needs at least one run");
+        if (positions.length == 0) throw new IllegalArgumentException("a sequence step needs at least one new row");
+        if (end < positions.length)
+            throw new IllegalArgumentException(positions.length + " new rows but the last run ends at entry " + end);
+        if (readout == null) throw new IllegalArgumentException("a sequence step needs a readout");
     }
 
     /** The number of new tokens (rows) in this step. */
     public int rows() {
-        return tokens.length;
+        return positions.length;
     }
 
-    /** The number of rows whose logits the step returns: all rows, or only the last. */
-    public int logitRows() {
-        return allLogits ? tokens.length : 1;
+    /** The run the new rows are in. */
+    public long lastRun() {
+        return runs[runs.length - 1];
     }
 }

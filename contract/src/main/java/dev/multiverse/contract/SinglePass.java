@@ -25,9 +25,11 @@ public interface SinglePass {
             for (int i = 0; i < tokens.length; i++) {
                 int count = 0;
                 for (int j = 0; j < i; j++) if (mask.visible(i, j)) visible[count++] = j;
-                var step = new SequenceStep(new int[] {tokens[i]}, new int[] {positions[i]}, new int[] {i},
-                        Arrays.copyOf(visible, count), false);
-                sink.accept(i, backend.step(Batch.of(step)).lastLogits(0));
+                int[] seen = new int[count];
+                for (int c = 0; c < count; c++) seen[c] = tokens[visible[c]];
+                Batch step = Batch.builder().sequence(Arrays.copyOf(visible, count), seen,
+                        new int[] {tokens[i]}, new int[] {positions[i]}, new int[] {i}, Readout.logitsOnly()).build();
+                sink.accept(i, backend.step(step).lastLogits(0));
             }
         };
     }

@@ -2,23 +2,25 @@ package dev.multiverse.contract;
 
 import java.util.List;
 
-/**
- * The logits of one step, per sequence of the batch in batch order: {@code logits(s)} is {@code
- * [rows][vocab]}, every row of sequence {@code s} if it asked for all logits, else only its last row.
- */
-public record StepResult(List<float[][]> perSequence) {
+/** What one step returns: one {@link SequenceResult} per sequence of the batch, in batch order. */
+public record StepResult(List<SequenceResult> perSequence) {
     public StepResult {
         perSequence = List.copyOf(perSequence);
     }
 
-    /** The logits of sequence {@code s}: {@code [rows][vocab]}. */
-    public float[][] logits(int s) {
+    public SequenceResult get(int s) {
         return perSequence.get(s);
     }
 
-    /** The logits of the last row of sequence {@code s} (the next-token distribution). */
+    /** The full logits of sequence {@code s}, {@code [rows][vocab]}, when its readout asked for them. */
+    public float[][] logits(int s) {
+        float[][] l = perSequence.get(s).logits();
+        if (l == null) throw new IllegalStateException("sequence " + s + " did not ask for logits");
+        return l;
+    }
+
+    /** The last row's logits of sequence {@code s}, when its readout asked for logits. */
     public float[] lastLogits(int s) {
-        float[][] rows = perSequence.get(s);
-        return rows[rows.length - 1];
+        return perSequence.get(s).lastLogits();
     }
 }

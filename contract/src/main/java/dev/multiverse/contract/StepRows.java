@@ -1,7 +1,6 @@
 package dev.multiverse.contract;
 
 import java.util.Arrays;
-import java.util.BitSet;
 
 /**
  * The rows of one forward step, the single form both the batched step and the single pass take:
@@ -22,52 +21,40 @@ public record StepRows(int[] tokens, int[] positions, int[] writeSlots, int[][] 
     }
 
     /**
-     * The rows of a batch, sequence after sequence: row r of a sequence sees its context slots then
-     * its write slots up to r. Checks every slot id against {@code capacity}, every token against
-     * {@code vocab}, that no slot is written twice, and that no slot is both written and read as
-     * context in the same step.
+     * The rows of a batch whose runs {@code table} already holds ({@link RunTable#begin} has
+     * checked the batch), sequence after sequence: row r of a sequence sees its chain's entries
+     * up to and including its own. Logits are listed for every row of a sequence whose readout
+     * wants row log-probs or logits, else for its last row.
      */
-    public static StepRows of(Batch batch, int capacity, int vocab) {
-        if (batch.sequences().isEmpty()) throw new IllegalArgumentException("empty batch");
+    public static StepRows of(Batch batch, RunTable table) {
         int total = 0, logits = 0;
         for (SequenceStep s : batch.sequences()) {
             total += s.rows();
-            logits += s.logitRows();
+            logits += wantsEveryRow(s) ? s.rows() : 1;
         }
         int[] tokens = new int[total], positions = new int[total], writeSlots = new int[total];
         int[][] keySlots = new int[total][];
         int[] logitRows = new int[logits];
-        BitSet written = new BitSet(capacity);
         int row = 0, logit = 0;
-        for (int s = 0; s < batch.sequences().size(); s++) {
-            SequenceStep step = batch.sequences().get(s);
-            for (int c = 0; c < step.contextSlots().length; c++)
-                checkSlot(step.contextSlots()[c], capacity, "sequence " + s + " contextSlots[" + c + "]");
+        for (SequenceStep step : batch.sequences()) {
+            int[] seen = table.flatten(step, false);
+            RunTable.Run last = table.run(step.lastRun());
+            int first = step.end() - step.rows(), before = seen.length - step.rows();
+            boolean every = wantsEveryRow(step);
             for (int r = 0; r < step.rows(); r++, row++) {
-                String where = "sequence " + s + " row " + r;
-                checkSlot(step.writeSlots()[r], capacity, where + " writeSlots");
-                if (written.get(step.writeSlots()[r]))
-                    throw new IllegalArgumentException(where + ": slot " + step.writeSlots()[r] + " is written twice in one step");
-                written.set(step.writeSlots()[r]);
-                checkTokenAndPosition(step.tokens()[r], step.positions()[r], vocab, where);
-                tokens[row] = step.tokens()[r];
+                tokens[row] = last.tokens()[first + r];
                 positions[row] = step.positions()[r];
-                writeSlots[row] = step.writeSlots()[r];
-                int[] keys = Arrays.copyOf(step.contextSlots(), step.contextSlots().length + r + 1);
-                System.arraycopy(step.writeSlots(), 0, keys, step.contextSlots().length, r + 1);
-                keySlots[row] = keys;
-                if (step.allLogits() || r == step.rows() - 1) logitRows[logit++] = row;
-            }
-        }
-        for (int s = 0; s < batch.sequences().size(); s++) {
-            int[] context = batch.sequences().get(s).contextSlots();
-            for (int c = 0; c < context.length; c++) {
-                if (written.get(context[c]))
-                    throw new IllegalArgumentException("sequence " + s + " contextSlots[" + c + "]: slot " + context[c]
-                            + " is written in this same step");
+                writeSlots[row] = last.slots()[first + r];
+                keySlots[row] = r == step.rows() - 1 ? seen : Arrays.copyOf(seen, before + r + 1);
+                if (every || r == step.rows() - 1) logitRows[logit++] = row;
             }
         }
         return new StepRows(tokens, positions, writeSlots, keySlots, logitRows);
+    }
+
+    /** Whether a sequence's readout needs the logits of every row, not only the last. */
+    public static boolean wantsEveryRow(SequenceStep s) {
+        return s.readout().logits() || (s.readout().rowLogprobs() && s.rows() > 1);
     }
 
     /**
@@ -98,8 +85,4 @@ public record StepRows(int[] tokens, int[] positions, int[] writeSlots, int[][] 
         if (position < 0) throw new IllegalArgumentException(where + ": negative position " + position);
     }
 
-    private static void checkSlot(int slot, int capacity, String where) {
-        if (slot < 0 || slot >= capacity)
-            throw new IllegalArgumentException(where + ": slot " + slot + " outside [0, " + capacity + ")");
-    }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code forgetAfter} serves callers that build a run for one step only ({@link Builder}).
  *
  * @param appends new entries of runs, at most one append per run
- * @param sequences the sequences of the step, at least one
+ * @param sequences the sequences of the step; none in a batch that only forgets runs (an idle
+ *     engine's last word), which computes nothing and returns no results
  * @param forget runs to drop before the step
  * @param forgetAfter runs to drop after the step
  */

@@ -1,6 +1,8 @@
 package dev.multiverse.contract;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The token-choice rule of {@link TokenRule} and the rest of a {@link Readout}, computed plainly in
@@ -37,6 +39,26 @@ public final class ChoiceReference {
         for (int i = 0; i < topIds.length; i++) topLogprobs[i] = LogProbs.logProb(last, topIds[i]);
         return new SequenceResult(rowLogprobs, token, tokenLogprob, scored, topIds, topLogprobs,
                 readout.logits() ? logits : null);
+    }
+
+    /**
+     * Every sequence's readout, as {@link #read} states it, from the logits of the rows {@code
+     * rows.logitRows()} lists, in that order ({@link StepRows#of} lists every row of a sequence
+     * that needs them all, else its last).
+     */
+    public static StepResult readAll(Batch batch, RunTable table, StepRows rows, float[][] listedLogits) {
+        List<SequenceResult> out = new ArrayList<>(batch.sequences().size());
+        int row = 0, listed = 0;
+        for (SequenceStep step : batch.sequences()) {
+            int n = StepRows.wantsEveryRow(step) ? step.rows() : 1;
+            float[][] logits = Arrays.copyOfRange(listedLogits, listed, listed + n);
+            int[] rowTokens = Arrays.copyOfRange(rows.tokens(), row, row + step.rows());
+            listed += n;
+            row += step.rows();
+            boolean penalty = step.readout().pick().kind() == Pick.Kind.CHOSEN && step.readout().pick().rule().repetitionPenalty() != 1;
+            out.add(read(logits, rowTokens, penalty ? table.flatten(step, true) : rowTokens, step.readout()));
+        }
+        return new StepResult(out);
     }
 
     /** The {@code n} ids below {@code choosable} with the largest logits, largest first, the lowest id first on ties. */

@@ -87,7 +87,8 @@ public final class RunTable {
      * sequence leaves them applied.
      */
     public void begin(Batch batch) {
-        if (batch.sequences().isEmpty()) throw new IllegalArgumentException("empty batch");
+        if (batch.sequences().isEmpty() && !batch.appends().isEmpty())
+            throw new IllegalArgumentException("a batch with no sequences may only forget runs");
         Set<Long> forgotten = new HashSet<>();
         for (long id : batch.forget()) {
             if (!runs.containsKey(id)) throw new IllegalArgumentException("forget: run " + id + " is not held by this backend");

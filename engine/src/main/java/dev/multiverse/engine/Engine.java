@@ -2,6 +2,9 @@ package dev.multiverse.engine;
 
 import dev.multiverse.contract.Backend;
 import dev.multiverse.contract.Batch;
+import dev.multiverse.contract.Pick;
+import dev.multiverse.contract.Readout;
+import dev.multiverse.contract.RunAppend;
 import dev.multiverse.contract.SequenceStep;
 import dev.multiverse.contract.StepResult;
 import java.util.ArrayDeque;
@@ -24,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #submit} and {@link RequestHandle#cancel()} may be called from any thread.
  */
 public final class Engine {
+    private static final long[] NO_RUNS = new long[0];
     private final Backend backend;
     private final TreeContext tree;
     private final ForkJoin forkJoin;
@@ -87,21 +91,25 @@ public final class Engine {
         }
         List<Sequence> members = new ArrayList<>();
         List<SequenceStep> steps = new ArrayList<>();
+        List<RunAppend> appends = new ArrayList<>();
         for (RequestState req : running) {
             boolean any = false;
             for (Sequence seq : req.sequences) {
                 if (!seq.wantsStep()) continue;
                 members.add(seq);
-                steps.add(stepOf(seq));
+                steps.add(stepOf(seq, appends));
                 any = true;
             }
             if (any) req.steps++;
         }
-        if (members.isEmpty()) return;
+        if (members.isEmpty()) {
+            forgetWhenIdle();
+            return;
+        }
         tree.step++;
         StepResult result;
         try {
-            result = backend.step(new Batch(steps));
+            result = backend.step(new Batch(appends, steps, tree.takeForgotten(), NO_RUNS));
         } catch (RuntimeException e) {
             for (Sequence seq : members) fail(seq.request, "the backend rejected step " + tree.step, e);
             return;
@@ -110,27 +118,56 @@ public final class Engine {
             Sequence seq = members.get(i);
             if (seq.request.finished) continue;
             try {
-                tagMachine.afterCompute(seq, result.logits(i), steps.get(i).rows());
+                tagMachine.afterCompute(seq, result.get(i), steps.get(i).readout(), steps.get(i).rows());
             } catch (RuntimeException e) {
                 fail(seq.request, "while advancing " + (seq.isRoot() ? "the root" : "path " + seq.pathKey), e);
             }
         }
+        if (!hasWork()) forgetWhenIdle();
     }
 
-    /** The step of one sequence: up to a chunk of its uncomputed tokens, seeing its computed ones. */
-    private SequenceStep stepOf(Sequence seq) {
-        int from = seq.computed;
-        int to = Math.min(seq.entries.size(), from + tree.config.prefillChunk());
-        int rows = to - from;
-        int[] tokens = seq.tokens(from, to);
-        int[] positions = new int[rows];
-        boolean allLogits = false;
-        for (int r = 0; r < rows; r++) {
-            TokenEntry e = seq.entries.get(from + r);
-            positions[r] = e.position();
-            if (r > 0 && e.origin() != TokenEntry.Origin.PROMPT && Double.isNaN(e.logprob())) allLogits = tree.config.scoreTokens();
+    /** With nothing left to run, a batch of forgets alone lets the backend drop the finished runs now. */
+    private void forgetWhenIdle() {
+        if (!tree.hasForgotten()) return;
+        try {
+            backend.step(new Batch(List.of(), List.of(), tree.takeForgotten(), NO_RUNS));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the backend refused to forget finished runs", e);
         }
-        return new SequenceStep(tokens, positions, seq.slots(from, to), seq.slots(0, from), allLogits);
+    }
+
+    /**
+     * The step of one sequence: up to a chunk of its own run's unsent entries, sent as that run's
+     * delta, seeing its chain and the entries before them. Marks them sent.
+     */
+    private SequenceStep stepOf(Sequence seq, List<RunAppend> appends) {
+        SlotRun own = seq.own;
+        int from = own.sent;
+        int to = Math.min(own.size(), from + tree.config.prefillChunk());
+        int rows = to - from;
+        int[] slots = new int[rows], tokens = new int[rows], positions = new int[rows];
+        boolean rowLogprobs = false;
+        for (int r = 0; r < rows; r++) {
+            TokenEntry e = own.get(from + r);
+            slots[r] = e.slot();
+            tokens[r] = e.token();
+            positions[r] = e.position();
+            if (r > 0 && e.origin() != TokenEntry.Origin.PROMPT && Double.isNaN(e.logprob())) rowLogprobs = tree.config.scoreTokens();
+        }
+        appends.add(new RunAppend(own.id, from, slots, tokens));
+        own.sent = to;
+        Readout readout = to == own.size() ? tagMachine.readoutOf(seq, rowLogprobs) : chunkReadout(own.get(to), rowLogprobs);
+        return new SequenceStep(seq.runIds, to, positions, readout);
+    }
+
+    /**
+     * What a chunk that leaves entries for later steps wants: the log-prob of the entry after it,
+     * if that one still needs one (the next chunk's first row is scored from this chunk's last).
+     */
+    private Readout chunkReadout(TokenEntry following, boolean rowLogprobs) {
+        boolean scored = tree.config.scoreTokens() && following.origin() != TokenEntry.Origin.PROMPT
+                && Double.isNaN(following.logprob());
+        return new Readout(rowLogprobs, Pick.none(), scored ? new int[] {following.token()} : null, 0, false);
     }
 
     private void admit(long now) {
@@ -157,7 +194,7 @@ public final class Engine {
             tree.pool.reserve(need);
             req.admittedNanos = now;
             running.add(req);
-            Sequence root = Sequence.root(req, req.request.chooser());
+            Sequence root = Sequence.root(req, req.request.chooser(), tree.newRun());
             req.root = root;
             req.sequences.add(root);
             root.trace.started(0, 0);

@@ -12,11 +12,19 @@ public interface EngineListener {
     EngineListener NONE = new EngineListener() {};
 
     /**
-     * {@code pathKey} is about to choose its next token from {@code logits} ({@code [model vocab]},
-     * read only, valid during the call): the raw distribution its sampled token is scored against.
-     * Not called before engine-inserted tokens.
+     * How many of the most likely alternatives of every sampled token this listener wants (the
+     * API's {@code top_logprobs}); the backend reads them with the token. 0 for none.
      */
-    default void onLogits(long requestId, String pathKey, float[] logits) {}
+    default int topLogprobs() {
+        return 0;
+    }
+
+    /**
+     * The {@link #topLogprobs()} most likely choosable ids where {@code pathKey} sampled its next
+     * token, most likely first, with their log-probs (of the raw distribution); called just before
+     * that token's {@link #onToken}. Not called for engine-inserted or scripted tokens.
+     */
+    default void onAlternatives(long requestId, String pathKey, int[] ids, double[] logprobs) {}
 
     /** {@code token} was appended to the sequence {@code pathKey} (the root is ""). */
     default void onToken(long requestId, String pathKey, int token, TokenEntry.Origin origin) {}

@@ -6,18 +6,23 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * The tree edits of spec section 4: fork at {@code </Goal>}, the end of a path, the join when the
- * last child of a block has ended, and stopping a whole request.
+ * The one owner of a sequence's life: the tree edits of spec section 4 (fork at {@code </Goal>},
+ * the end of a path, the join when the last child of a block has ended, stopping a whole request)
+ * and the engine's forced tokens, which may end a sequence when a budget would break.
  *
- * <p>Fork: each child gets the parent's entry list (the same slots, retained once more each) and
- * position {@code s + 1}, where s is the position of the newline after {@code </Goal>} that the
- * parent computed once for all; the engine forces {@code "<Path>\n" + id + ":"} into each child.
+ * <p>Fork: the parent's chain and its own run become one shared chain; each child sees it (each
+ * run held once more per child, O(children × runs), never O(tokens)) and gets a fresh own run,
+ * starting at position {@code s + 1}, where s is the position of the newline after {@code </Goal>}
+ * that the parent computed once for all; the engine forces {@code "<Path>\n" + id + ":"} into each
+ * child.
  *
- * <p>Join: the parent's list becomes its own list followed by every child's own entries in
- * outline order; its next position is the largest position of any child + 1; its next-token
- * logits are those after the last child's last token (the token that precedes the Conclusion in
- * the merged text); the engine forces {@code "<Conclusion>\n"}. No K/V is copied or recomputed.
- * When a child ended on {@code max_tokens}, the parent ends there too: the critical path is spent.
+ * <p>Join: the parent's chain becomes its chain, its own run and, in outline order, what every
+ * child added to the shared chain (the runs its own joins linked, then its own run), and it gets
+ * a fresh own run; its next position is the largest position of any child + 1;
+ * what it reads next is what its last child read after its last token (the token that precedes
+ * the Conclusion in the merged text); the engine forces {@code "<Conclusion>\n"}. No K/V is copied
+ * or recomputed. When a child ended on {@code max_tokens}, the parent ends there too: the critical
+ * path is spent.
  */
 final class ForkJoin {
     private final TreeContext tree;
@@ -26,6 +31,23 @@ final class ForkJoin {
     ForkJoin(TreeContext tree, BiConsumer<RequestState, EndReason> finishRequest) {
         this.tree = tree;
         this.finishRequest = finishRequest;
+    }
+
+    /**
+     * Appends engine-inserted tokens (all or none) and tells the chooser; if a budget would break,
+     * ends the sequence for it instead. Returns whether the tokens were appended.
+     */
+    boolean force(Sequence seq, int... tokens) {
+        EndReason broken = tree.budgetFor(seq, tokens.length);
+        if (broken != null) {
+            endForBudget(seq, broken);
+            return false;
+        }
+        for (int t : tokens) {
+            tree.append(seq, t, TokenEntry.Origin.FORCED);
+            seq.chooser.forced(t);
+        }
+        return true;
     }
 
     /** Creates the children of a FORKING parent whose newline has just been computed. */
@@ -37,12 +59,17 @@ final class ForkJoin {
         int ordinal = parent.blocksForked++;
         parent.openBlock = parent.trace.forked(ids, parent.pendingForkNotes);
         parent.pendingForkNotes = List.of();
+        var shared = new ArrayList<SlotRun>(parent.chain.size() + 1);
+        shared.addAll(parent.chain);
+        shared.add(parent.own);
+        List<SlotRun> chain = List.copyOf(shared);
         var children = new ArrayList<Sequence>(ids.size());
         for (int k = 0; k < ids.size(); k++) {
             String id = ids.get(k);
             String key = parent.pathKey + "/" + ordinal + ":" + id;
-            var child = Sequence.child(parent, id, key, newlinePosition + 1, parent.chooser.child(k, id, key));
-            for (TokenEntry e : parent.entries) tree.pool.retain(e.slot());
+            for (SlotRun run : chain) tree.retain(run);
+            var child = Sequence.child(parent, chain, tree.newRun(), id, key, newlinePosition + 1,
+                    parent.chooser.child(k, id, key));
             child.trace.started(req.steps, req.msSinceAdmission(tree.now()));
             parent.openBlock.addPath(child.trace);
             req.sequences.add(child);
@@ -60,8 +87,7 @@ final class ForkJoin {
             int[] header = new int[rest.length + 1];
             header[0] = tags.path();
             System.arraycopy(rest, 0, header, 1, rest.length);
-            EndReason broken = tree.appendForced(child, header);
-            if (broken != null) endForBudget(child, broken);
+            force(child, header);
         }
     }
 
@@ -105,21 +131,28 @@ final class ForkJoin {
         List<Sequence> children = parent.children;
         int largest = parent.nextPosition - 1;
         boolean allComputed = true;
+        var linked = new ArrayList<SlotRun>(parent.chain.size() + 1 + children.size());
+        linked.addAll(parent.chain);
+        linked.add(parent.own);
+        int size = parent.size(), shared = parent.chain.size() + 1;
         for (Sequence child : children) {
-            for (int i = child.ownStart; i < child.entries.size(); i++) {
-                TokenEntry e = child.entries.get(i);
-                tree.pool.retain(e.slot());
-                parent.add(e);
-                largest = Math.max(largest, e.position());
+            // What a child adds: the runs of its own nested joins, then its own run.
+            List<SlotRun> added = new ArrayList<>(child.chain.subList(shared, child.chain.size()));
+            added.add(child.own);
+            for (SlotRun run : added) {
+                tree.retain(run);
+                linked.add(run);
+                size += run.size();
+                for (TokenEntry e : run.entries) largest = Math.max(largest, e.position());
             }
             allComputed &= child.uncomputed() == 0;
         }
         for (Sequence child : children) tree.release(child);
         if (!allComputed && req.stopping == null)
             throw new IllegalStateException("request " + req.id() + ": joining " + parent.pathKey + " with uncomputed path tokens");
-        parent.computed = parent.entries.size();
+        parent.relink(List.copyOf(linked), size, tree.newRun());
         parent.nextPosition = largest + 1;
-        parent.nextLogits = children.get(children.size() - 1).nextLogits;
+        parent.next = children.get(children.size() - 1).next;
         parent.children = List.of();
         parent.openBlock = null;
         parent.chooser.joined(children.stream().map(c -> c.chooser).toList());
@@ -136,9 +169,7 @@ final class ForkJoin {
             }
         }
         parent.state = Sequence.State.RUNNING;
-        EndReason broken = tree.appendForced(parent, tree.vocabulary.tags().conclusion(), tree.newline);
-        if (broken != null) endForBudget(parent, broken);
-        else parent.conclusionOpen = true;
+        if (force(parent, tree.vocabulary.tags().conclusion(), tree.newline)) parent.conclusionOpen = true;
     }
 
     /**
@@ -158,7 +189,7 @@ final class ForkJoin {
 
     private void dropUnscoredTail(Sequence seq) {
         int dropped = 0;
-        while (seq.entries.size() > Math.max(seq.ownStart, seq.computed)) {
+        while (seq.own.size() > seq.own.sent) {
             TokenEntry last = seq.last();
             if (!Double.isNaN(last.logprob()) || last.origin() == TokenEntry.Origin.PROMPT) break;
             seq.removeLast();

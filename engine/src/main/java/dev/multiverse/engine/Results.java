@@ -3,12 +3,12 @@ package dev.multiverse.engine;
 import java.util.Arrays;
 import java.util.List;
 
-/** Builds a finished request's {@link GenerationResult} from its root's merged entry list. */
+/** Builds a finished request's {@link GenerationResult} from what its root sees at the end (the merged text). */
 final class Results {
     private Results() {}
 
     static GenerationResult of(RequestState req, EndReason reason, EngineVocabulary vocabulary, long nowNanos) {
-        List<TokenEntry> merged = req.root.entries;
+        List<TokenEntry> merged = req.root.entries();
         int n = merged.size();
         int[] tokens = new int[n];
         int[] positions = new int[n];

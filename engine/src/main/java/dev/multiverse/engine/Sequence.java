@@ -6,16 +6,16 @@ import java.util.List;
 /**
  * One sequence of a request's tree: the root, or a path forked at a {@code </Goal>}.
  *
- * <p>Its entry list is everything it sees, in order: for a path, its parent's entries at the fork
- * (the same {@link TokenEntry} objects, holding the same slots) and then its own. The slots of
- * that list are its whole attention context. Entries {@code [0, computed)} have their K/V in the
- * pool; the rest were appended since and go into the next step.
+ * <p>What it sees is its {@link #chain} of sealed runs (shared with its siblings: its parent's
+ * chain and its parent's own run at the fork) followed by its {@link #own} run. Its own run's
+ * entries {@code [0, own.sent)} have their K/V in the pool; the rest were appended since and go
+ * into the next steps. Indices into "what it sees" run over the chain, then the own run.
  */
-final class Sequence implements TokenChooser.SequenceView {
+final class Sequence {
 
     /** Where a sequence is in its life. */
     enum State {
-        /** After its uncomputed tokens are computed, it chooses its next token. */
+        /** After its uncomputed tokens are computed, it takes its next token. */
         RUNNING,
         /** Its uncomputed tokens end with the newline after {@code </Goal>}; then it forks. */
         FORKING,
@@ -23,7 +23,7 @@ final class Sequence implements TokenChooser.SequenceView {
         DRAINING,
         /** It waits for its children to end. */
         WAITING,
-        /** Done; its slots belong to its parent's list (or are released). */
+        /** Done; its runs belong to its parent's chain (or are released). */
         ENDED
     }
 
@@ -32,18 +32,27 @@ final class Sequence implements TokenChooser.SequenceView {
     final int depth;
     final String outlineId;
     final String pathKey;
-    final List<TokenEntry> entries;
+    /** Where its own part of the text starts in what it sees (the prompt's start for the root). */
     final int ownStart;
     final TokenChooser chooser;
     final SequenceTrace trace;
 
+    /** The sealed runs it sees before its own run, immutable and shared with its siblings. */
+    List<SlotRun> chain;
+    /** The ids of {@link #chain} followed by {@link #own}'s, as a step names them. */
+    long[] runIds;
+    /** How many entries the chain holds. */
+    int chainSize;
+    SlotRun own;
+
     State state = State.RUNNING;
     EndReason endReason;
-    int computed;
     int nextPosition;
-    /** The logits after entry {@code computed - 1}: the distribution of the next token; null before any. */
-    float[] nextLogits;
-    /** Index in {@link #entries} of the {@code <Goal>} still open, or -1. */
+    /** What the backend read after the last computed entry (its next-token distribution); null before any. */
+    NextToken next;
+    /** How the step in flight decides its next token (a script's END included). */
+    dev.multiverse.contract.Pick planned;
+    /** Index (in what it sees) of the {@code <Goal>} still open, or -1. */
     int goalStart = -1;
     /** Outline ids to fork once FORKING completes. */
     List<String> pendingFork = List.of();
@@ -54,43 +63,48 @@ final class Sequence implements TokenChooser.SequenceView {
     int blocksForked;
     /** Whether a Conclusion the engine or the model opened is still open. */
     boolean conclusionOpen;
-    /** The slot of each entry, in order (a copy kept for building steps without walking the list). */
-    private int[] slotIds;
-    /** Whether this sequence gave back its hold on its slots. */
+    /** Whether this sequence gave back its hold on its runs. */
     boolean released;
 
     private Sequence(RequestState request, Sequence parent, int depth, String outlineId, String pathKey,
-                     List<TokenEntry> entries, int computed, int nextPosition, TokenChooser chooser) {
+                     List<SlotRun> chain, int chainSize, SlotRun own, int nextPosition, TokenChooser chooser) {
         this.request = request;
         this.parent = parent;
         this.depth = depth;
         this.outlineId = outlineId;
         this.pathKey = pathKey;
-        this.entries = entries;
-        this.ownStart = entries.size();
-        this.computed = computed;
-        this.nextPosition = nextPosition;
+        this.ownStart = chainSize;
         this.chooser = chooser;
         this.trace = new SequenceTrace(outlineId, pathKey, depth);
-        this.slotIds = new int[Math.max(16, entries.size() * 2)];
-        for (int i = 0; i < entries.size(); i++) slotIds[i] = entries.get(i).slot();
+        this.nextPosition = nextPosition;
+        relink(chain, chainSize, own);
     }
 
-    /** The root sequence of a request, with no entries yet. */
-    static Sequence root(RequestState request, TokenChooser chooser) {
-        return new Sequence(request, null, 0, "", "", new ArrayList<>(), 0, 0, chooser);
+    /** The root sequence of a request, with one empty run. */
+    static Sequence root(RequestState request, TokenChooser chooser, SlotRun run) {
+        return new Sequence(request, null, 0, "", "", List.of(), 0, run, 0, chooser);
     }
 
     /**
-     * A child of {@code parent} that sees all of its (computed) entries and starts at {@code
-     * position}.
+     * A child of {@code parent} that sees {@code chain} (the parent's chain and own run, shared by
+     * every child of the fork), then {@code own}, from {@code position} on.
      */
-    static Sequence child(Sequence parent, String outlineId, String pathKey, int position, TokenChooser chooser) {
-        var seen = new ArrayList<>(parent.entries);
-        var child = new Sequence(parent.request, parent, parent.depth + 1, outlineId, pathKey, seen,
-                parent.computed, position, chooser);
-        child.nextLogits = parent.nextLogits;
+    static Sequence child(Sequence parent, List<SlotRun> chain, SlotRun own, String outlineId, String pathKey,
+                          int position, TokenChooser chooser) {
+        var child = new Sequence(parent.request, parent, parent.depth + 1, outlineId, pathKey, chain, parent.size(), own,
+                position, chooser);
+        child.next = parent.next;
         return child;
+    }
+
+    /** Makes {@code chain} then {@code own} what this sequence sees. */
+    void relink(List<SlotRun> newChain, int newChainSize, SlotRun newOwn) {
+        chain = newChain;
+        chainSize = newChainSize;
+        own = newOwn;
+        runIds = new long[chain.size() + 1];
+        for (int i = 0; i < chain.size(); i++) runIds[i] = chain.get(i).id;
+        runIds[chain.size()] = own.id;
     }
 
     /**
@@ -106,8 +120,13 @@ final class Sequence implements TokenChooser.SequenceView {
         return parent == null;
     }
 
+    /** How many entries it sees. */
+    int size() {
+        return chainSize + own.size();
+    }
+
     int uncomputed() {
-        return entries.size() - computed;
+        return own.size() - own.sent;
     }
 
     /** Whether the next step should feed this sequence's uncomputed tokens. */
@@ -116,45 +135,38 @@ final class Sequence implements TokenChooser.SequenceView {
     }
 
     TokenEntry last() {
-        return entries.get(entries.size() - 1);
+        return own.get(own.size() - 1);
     }
 
-    @Override
-    public int size() {
-        return entries.size();
-    }
-
-    @Override
-    public int token(int index) {
-        return entries.get(index).token();
-    }
-
-    @Override
-    public int choosableIds() {
-        return request.choosableIds;
-    }
-
-    /** The tokens {@code entries[from, to)}. */
+    /** The tokens it sees at indices {@code [from, to)}: O(runs + to - from). */
     int[] tokens(int from, int to) {
         int[] out = new int[to - from];
-        for (int i = from; i < to; i++) out[i - from] = entries.get(i).token();
+        int base = 0;
+        for (int r = 0; r <= chain.size(); r++) {
+            SlotRun run = r < chain.size() ? chain.get(r) : own;
+            int lo = Math.max(from, base), hi = Math.min(to, base + run.size());
+            for (int i = lo; i < hi; i++) out[i - from] = run.get(i - base).token();
+            base += run.size();
+        }
         return out;
     }
 
-    /** The slots of {@code entries[from, to)}. */
-    int[] slots(int from, int to) {
-        return java.util.Arrays.copyOfRange(slotIds, from, to);
+    /** Every entry it sees, in order (for the finished request's result: O(size)). */
+    List<TokenEntry> entries() {
+        var out = new ArrayList<TokenEntry>(size());
+        for (SlotRun run : chain) out.addAll(run.entries);
+        out.addAll(own.entries);
+        return out;
     }
 
-    /** Adds {@code entry} at the end of the list. */
+    /** Adds {@code entry} at the end of its own run. */
     void add(TokenEntry entry) {
-        if (entries.size() == slotIds.length) slotIds = java.util.Arrays.copyOf(slotIds, slotIds.length * 2);
-        slotIds[entries.size()] = entry.slot();
-        entries.add(entry);
+        own.entries.add(entry);
     }
 
-    /** Removes and returns the last entry. */
+    /** Removes and returns the last entry of its own run (never a sent one). */
     TokenEntry removeLast() {
-        return entries.remove(entries.size() - 1);
+        if (own.size() == own.sent) throw new IllegalStateException(pathKey + ": removing an entry the backend holds");
+        return own.entries.remove(own.size() - 1);
     }
 }

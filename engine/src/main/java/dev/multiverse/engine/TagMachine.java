@@ -1,6 +1,8 @@
 package dev.multiverse.engine;
 
-import dev.multiverse.contract.LogProbs;
+import dev.multiverse.contract.Pick;
+import dev.multiverse.contract.Readout;
+import dev.multiverse.contract.SequenceResult;
 import dev.multiverse.tokenizer.MultiverseTags;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.List;
  *       note in the trace, decoding goes on.
  *   <li>{@code </Path>} in a path: the engine appends the newline and the path ends. In the root
  *       it is out of place: kept as text, noted.
- *   <li>The end of a sequence (EOS, a stop string, the chooser's END): the root finishes the
+ *   <li>The end of a sequence (EOS, a stop string, a script's end): the root finishes the
  *       request; a path is closed by the engine with {@code "</Path>\n"} (EOS and stop string;
  *       the EOS itself is not kept) so the Conclusion sees a well-formed path.
  * </ul>
@@ -25,6 +27,7 @@ import java.util.List;
  * Conclusion is noted.
  */
 final class TagMachine {
+    private static final int[] NO_IDS = new int[0];
     private final TreeContext tree;
     private final ForkJoin forkJoin;
 
@@ -34,21 +37,22 @@ final class TagMachine {
     }
 
     /**
-     * Scores the rows a step computed for {@code seq} ({@code logits[r]} follows the token of row
-     * r), then moves the sequence on once nothing is left uncomputed.
+     * Scores the rows a step computed for {@code seq} (row r's token from what the backend read
+     * after row r - 1, the first from what it read after the step before), then moves the
+     * sequence on once nothing is left uncomputed.
      */
-    void afterCompute(Sequence seq, float[][] logits, int rows) {
-        int from = seq.computed;
-        boolean all = logits.length == rows;
+    void afterCompute(Sequence seq, SequenceResult result, Readout readout, int rows) {
+        SlotRun own = seq.own;
+        int from = own.sent - rows;
         for (int r = 0; r < rows; r++) {
-            TokenEntry e = seq.entries.get(from + r);
+            TokenEntry e = own.get(from + r);
             if (!tree.config.scoreTokens() || e.origin() == TokenEntry.Origin.PROMPT || !Double.isNaN(e.logprob())) continue;
-            float[] before = r == 0 ? seq.nextLogits : (all ? logits[r - 1] : null);
-            if (before == null) throw new IllegalStateException("no logits to score token " + (from + r) + " of " + seq.pathKey);
-            e.setLogprob(LogProbs.logProb(before, e.token()));
+            double lp = r == 0 ? (seq.next == null ? Double.NaN : seq.next.logprob(e.token()))
+                    : r - 1 < result.rowLogprobs().length ? result.rowLogprobs()[r - 1] : Double.NaN;
+            if (Double.isNaN(lp)) throw new IllegalStateException("no log-prob for token " + (seq.ownStart + from + r) + " of '" + seq.pathKey + "'");
+            e.setLogprob(lp);
         }
-        seq.computed += rows;
-        seq.nextLogits = logits[logits.length - 1];
+        seq.next = NextToken.of(result, readout);
         if (seq.uncomputed() > 0) return;
         switch (seq.state) {
             case DRAINING -> forkJoin.end(seq, seq.endReason);
@@ -58,28 +62,55 @@ final class TagMachine {
         }
     }
 
-    /** Chooses and appends the next token of a RUNNING sequence, or ends it. */
+    /**
+     * What a sequence whose step computes everything it has pending wants back: for a RUNNING one, its
+     * next token as its chooser plans it; the log-probs of the tags the engine may insert next
+     * (a child's {@code <Path>} after a fork, a path's {@code </Path>} after EOS, the
+     * {@code <Conclusion>} after a path's end); the top alternatives its listener asks for.
+     */
+    Readout readoutOf(Sequence seq, boolean rowLogprobs) {
+        MultiverseTags tags = tree.vocabulary.tags();
+        return switch (seq.state) {
+            case FORKING -> new Readout(rowLogprobs, Pick.none(), new int[] {tags.path()}, 0, false);
+            case DRAINING -> new Readout(rowLogprobs, Pick.none(), new int[] {tags.conclusion()}, 0, false);
+            case RUNNING -> {
+                Pick pick = seq.chooser.next(seq.request.choosableIds);
+                seq.planned = pick;
+                int[] ids = seq.isRoot() ? NO_IDS : new int[] {tags.pathEnd(), tags.conclusion()};
+                int top = pick.kind() == Pick.Kind.CHOSEN ? seq.request.request.listener().topLogprobs() : 0;
+                yield new Readout(rowLogprobs, pick, ids, top, false);
+            }
+            default -> throw new IllegalStateException(seq.pathKey + " steps in state " + seq.state);
+        };
+    }
+
+    /** Appends the next token of a RUNNING sequence as its step picked it, or ends it. */
     private void advance(Sequence seq) {
         EndReason broken = tree.budgetFor(seq, 1);
         if (broken != null) {
             forkJoin.endForBudget(seq, broken);
             return;
         }
-        seq.request.request.listener().onLogits(seq.request.id(), seq.pathKey, seq.nextLogits);
-        int token = seq.chooser.next(seq.nextLogits, seq);
-        if (token == TokenChooser.END) {
+        Pick pick = seq.planned;
+        seq.planned = null;
+        if (pick == null || pick.isNone()) {
             forkJoin.finish(seq, EndReason.END_OF_SCRIPT);
             return;
         }
-        int limit = seq.choosableIds();
+        SequenceResult picked = seq.next.result();
+        int token = picked.token();
+        int limit = seq.request.choosableIds;
         if (token < 0 || token >= limit)
-            throw new IllegalStateException("the chooser of " + describe(seq) + " returned token " + token
+            throw new IllegalStateException("the chooser of " + describe(seq) + " picked token " + token
                     + " outside the vocabulary of " + limit);
         if (tree.vocabulary.isEndOfSequence(token)) {
             endByModel(seq, EndReason.EOS);
             return;
         }
+        if (pick.kind() == Pick.Kind.CHOSEN && picked.topIds().length > 0)
+            seq.request.request.listener().onAlternatives(seq.request.id(), seq.pathKey, picked.topIds(), picked.topLogprobs());
         tree.append(seq, token, TokenEntry.Origin.SAMPLED);
+        seq.chooser.picked(token);
         if (hitsStopString(seq)) {
             endByModel(seq, EndReason.STOP_STRING);
             return;
@@ -94,14 +125,12 @@ final class TagMachine {
             return;
         }
         seq.trace.note(reason.label() + " inside path " + seq.outlineId + ": the engine closed it with </Path>");
-        EndReason broken = tree.appendForced(seq, tree.vocabulary.tags().pathEnd(), tree.newline);
-        if (broken != null) forkJoin.endForBudget(seq, broken);
-        else forkJoin.finish(seq, reason);
+        if (forkJoin.force(seq, tree.vocabulary.tags().pathEnd(), tree.newline)) forkJoin.finish(seq, reason);
     }
 
     private void react(Sequence seq, int token) {
         MultiverseTags tags = tree.vocabulary.tags();
-        int index = seq.entries.size() - 1;
+        int index = seq.size() - 1;
         if (token == tags.goal()) {
             seq.goalStart = index;
         } else if (token == tags.goalEnd()) {
@@ -109,10 +138,8 @@ final class TagMachine {
         } else if (token == tags.pathEnd()) {
             if (seq.isRoot()) {
                 seq.trace.note("</Path> outside any path at token " + index + ": kept as text");
-            } else {
-                EndReason broken = tree.appendForced(seq, tree.newline);
-                if (broken != null) forkJoin.endForBudget(seq, broken);
-                else forkJoin.finish(seq, EndReason.PATH_END);
+            } else if (forkJoin.force(seq, tree.newline)) {
+                forkJoin.finish(seq, EndReason.PATH_END);
             }
         } else if (token == tags.conclusion()) {
             seq.conclusionOpen = true;
@@ -146,11 +173,7 @@ final class TagMachine {
             notes.add(ids.size() + " outlines, capped to " + cap + " paths; not forked: " + ids.subList(cap, ids.size()));
             ids = ids.subList(0, cap);
         }
-        EndReason broken = tree.appendForced(seq, tree.newline);
-        if (broken != null) {
-            forkJoin.endForBudget(seq, broken);
-            return;
-        }
+        if (!forkJoin.force(seq, tree.newline)) return;
         seq.pendingFork = List.copyOf(ids);
         seq.pendingForkNotes = notes;
         seq.state = Sequence.State.FORKING;
@@ -163,8 +186,8 @@ final class TagMachine {
         int longest = 0;
         for (String s : stops) longest = Math.max(longest, s.length());
         int start = seq.isRoot() ? seq.request.promptLength : seq.ownStart;
-        int from = Math.max(start, seq.entries.size() - (4 * longest + 4));
-        String recent = tree.vocabulary.decode(seq.tokens(from, seq.entries.size()));
+        int from = Math.max(start, seq.size() - (4 * longest + 4));
+        String recent = tree.vocabulary.decode(seq.tokens(from, seq.size()));
         for (String s : stops) if (recent.contains(s)) return true;
         return false;
     }

@@ -1,5 +1,6 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.contract.Pick;
 import dev.multiverse.tokenizer.MultiverseTags;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,14 +47,19 @@ public final class TextFollower implements TokenChooser {
         return cursor;
     }
 
-    /** The text's next token for this sequence without taking it, or {@link #END}. */
+    /** The text's next token for this sequence without taking it, or -1 at its end. */
     public int peek() {
-        return cursor < end ? text[cursor] : END;
+        return cursor < end ? text[cursor] : -1;
     }
 
     @Override
-    public int next(float[] logits, SequenceView sequence) {
-        return cursor < end ? text[cursor++] : END;
+    public Pick next(int choosable) {
+        return cursor < end ? Pick.given(text[cursor]) : END;
+    }
+
+    @Override
+    public void picked(int token) {
+        cursor++;
     }
 
     @Override

@@ -1,27 +1,33 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.contract.Pick;
 import java.util.List;
 
 /**
- * What decides a sequence's next token: a {@link Sampler} during generation, or a script that
- * follows a given text during replay and tests. The engine treats a chosen token the same way
- * whoever chose it: it appends it, scores it against the logits and reacts to its tags.
+ * What decides a sequence's next token: a {@link Sampler} during generation (the backend chooses
+ * under its rule, with a uniform draw from the sequence's own stream), or a script that follows a
+ * given text during replay and tests (the backend only scores the script's token). The engine
+ * treats a token the same way whoever picked it: it appends it, records its log-prob and reacts
+ * to its tags.
  *
  * <p>One chooser belongs to one sequence; {@link #child} makes the chooser of each forked child.
  */
 public interface TokenChooser {
 
-    /** Returned by {@link #next} to end the sequence without appending a token. */
-    int END = -1;
+    /** Returned by {@link #next} to end the sequence without another token. */
+    Pick END = Pick.none();
 
     /**
-     * The next token after the sequence's last one.
+     * How the next token is to be picked, asked once per step that completes the sequence's
+     * pending tokens: {@link Pick#given} (a script), {@link Pick#chosen} (sampling), or {@link #END}.
      *
-     * @param logits the model's logits for the next token, {@code [model vocab]}; read only
-     * @param sequence the tokens the sequence sees, for penalties
-     * @return a token id, or {@link #END}
+     * @param choosable ids at or beyond this may not be chosen (the tokenizer's vocabulary, which
+     *     a model may pad)
      */
-    int next(float[] logits, SequenceView sequence);
+    Pick next(int choosable);
+
+    /** The token this chooser's last {@link #next} led to was appended. */
+    default void picked(int token) {}
 
     /** The engine appended {@code token} to this sequence on its own (a header, a newline, ...). */
     default void forced(int token) {}
@@ -37,17 +43,4 @@ public interface TokenChooser {
 
     /** The children forked from this sequence have ended and their tokens were joined, in order. */
     default void joined(List<TokenChooser> children) {}
-
-    /** Read access to the tokens a sequence sees, in order. */
-    interface SequenceView {
-        int size();
-
-        int token(int index);
-
-        /**
-         * How many ids may be chosen: the tokenizer's vocabulary, which a model may pad (ids at or
-         * beyond it have logits but no text).
-         */
-        int choosableIds();
-    }
 }

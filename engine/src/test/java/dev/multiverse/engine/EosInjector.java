@@ -1,5 +1,6 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.contract.Pick;
 import java.util.List;
 import java.util.Set;
 
@@ -24,9 +25,14 @@ final class EosInjector implements TokenChooser {
     }
 
     @Override
-    public int next(float[] logits, SequenceView sequence) {
-        if (eosPaths.contains(key) && follower.peek() == pathEnd) return eos;
-        return follower.next(logits, sequence);
+    public Pick next(int choosable) {
+        if (eosPaths.contains(key) && follower.peek() == pathEnd) return Pick.given(eos);
+        return follower.next(choosable);
+    }
+
+    @Override
+    public void picked(int token) {
+        follower.picked(token);
     }
 
     @Override

@@ -2,8 +2,10 @@ package dev.multiverse.engine;
 
 import dev.multiverse.contract.Backend;
 import dev.multiverse.contract.Batch;
-import dev.multiverse.contract.SequenceStep;
+import dev.multiverse.contract.ChoiceReference;
+import dev.multiverse.contract.RunTable;
 import dev.multiverse.contract.StepResult;
+import dev.multiverse.contract.StepRows;
 import dev.multiverse.weights.DType;
 import dev.multiverse.weights.ModelConfig;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ final class FakeBackend implements Backend {
     private final int[] slotToken;
     private final int[] slotPosition;
     private final boolean[] written;
+    private final RunTable runs;
     final List<Integer> batchSizes = new ArrayList<>();
 
     FakeBackend(int vocab, int slots) {
@@ -29,6 +32,7 @@ final class FakeBackend implements Backend {
         this.slotToken = new int[slots];
         this.slotPosition = new int[slots];
         this.written = new boolean[slots];
+        this.runs = new RunTable(slots, vocab);
     }
 
     @Override
@@ -44,27 +48,26 @@ final class FakeBackend implements Backend {
 
     @Override
     public StepResult step(Batch batch) {
-        batchSizes.add(batch.sequences().size());
-        List<float[][]> out = new ArrayList<>();
-        for (SequenceStep s : batch.sequences()) {
+        if (!batch.sequences().isEmpty()) batchSizes.add(batch.sequences().size());
+        runs.begin(batch);
+        StepRows rows = StepRows.of(batch, runs);
+        for (int i = 0; i < rows.size(); i++) {
+            slotToken[rows.writeSlots()[i]] = rows.tokens()[i];
+            slotPosition[rows.writeSlots()[i]] = rows.positions()[i];
+            written[rows.writeSlots()[i]] = true;
+        }
+        float[][] listed = new float[rows.logitRows().length][];
+        for (int k = 0; k < listed.length; k++) {
             long context = 0;
-            for (int slot : s.contextSlots()) {
+            for (int slot : rows.keySlots()[rows.logitRows()[k]]) {
                 if (!written[slot]) throw new IllegalArgumentException("reads unwritten slot " + slot);
                 context += pair(slotToken[slot], slotPosition[slot]);
             }
-            float[][] rows = new float[s.logitRows()][];
-            for (int r = 0; r < s.rows(); r++) {
-                int slot = s.writeSlots()[r];
-                if (s.tokens()[r] < 0 || s.tokens()[r] >= vocab) throw new IllegalArgumentException("token " + s.tokens()[r]);
-                slotToken[slot] = s.tokens()[r];
-                slotPosition[slot] = s.positions()[r];
-                written[slot] = true;
-                context += pair(s.tokens()[r], s.positions()[r]);
-                if (s.allLogits() || r == s.rows() - 1) rows[s.allLogits() ? r : 0] = logits(context);
-            }
-            out.add(rows);
+            listed[k] = logits(context);
         }
-        return new StepResult(out);
+        StepResult result = ChoiceReference.readAll(batch, runs, rows, listed);
+        runs.end(batch);
+        return result;
     }
 
     /** The logits of every row of {@code tokens} in one pass, row i seeing j <= i where {@code visible(i, j)}. */

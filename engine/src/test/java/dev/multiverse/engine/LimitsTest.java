@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiverse.contract.Pick;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -20,8 +21,8 @@ class LimitsTest {
     /** A script that never ends: always the letter a. */
     static final TokenChooser FOREVER = new TokenChooser() {
         @Override
-        public int next(float[] logits, SequenceView sequence) {
-            return CharVocabulary.id('a');
+        public Pick next(int choosable) {
+            return Pick.given(CharVocabulary.id('a'));
         }
 
         @Override

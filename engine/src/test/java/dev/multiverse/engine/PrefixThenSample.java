@@ -1,8 +1,10 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.contract.Pick;
+
 /**
  * The root follows a fixed token prefix (to steer the fake model into a block), then samples;
- * children sample from the start. A prefix token is chosen exactly like a sampled one.
+ * children sample from the start. A prefix token is handled exactly like a sampled one.
  */
 final class PrefixThenSample implements TokenChooser {
     private final int[] prefix;
@@ -15,8 +17,13 @@ final class PrefixThenSample implements TokenChooser {
     }
 
     @Override
-    public int next(float[] logits, SequenceView sequence) {
-        return next < prefix.length ? prefix[next++] : sampler.next(logits, sequence);
+    public Pick next(int choosable) {
+        return next < prefix.length ? Pick.given(prefix[next]) : sampler.next(choosable);
+    }
+
+    @Override
+    public void picked(int token) {
+        if (next < prefix.length) next++;
     }
 
     @Override

@@ -5,39 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.multiverse.contract.ChoiceReference;
 import dev.multiverse.contract.LogProbs;
+import dev.multiverse.contract.Pick;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SamplerTest {
-    static final TokenChooser.SequenceView EMPTY = new TokenChooser.SequenceView() {
-        public int size() {
-            return 0;
-        }
+    /** The token a sampler's next pick gives on LOGITS, after seeing {@code seen}. */
+    static int draw(Sampler sampler, int choosable, int... seen) {
+        Pick pick = sampler.next(choosable);
+        return ChoiceReference.choose(LOGITS, pick.rule(), seen, pick.uniform());
+    }
 
-        public int token(int index) {
-            throw new IndexOutOfBoundsException();
-        }
-
-        public int choosableIds() {
-            return LOGITS.length;
-        }
-    };
-
-    static TokenChooser.SequenceView seen(int... tokens) {
-        return new TokenChooser.SequenceView() {
-            public int size() {
-                return tokens.length;
-            }
-
-            public int token(int index) {
-                return tokens[index];
-            }
-
-            public int choosableIds() {
-                return LOGITS.length;
-            }
-        };
+    static int draw(Sampler sampler) {
+        return draw(sampler, LOGITS.length);
     }
 
     static final float[] LOGITS = {1.0f, 3.0f, 2.9f, -1.0f, 0.5f};
@@ -45,13 +27,13 @@ class SamplerTest {
     static int[] histogram(SamplingParams p, String key, int draws) {
         var s = new Sampler(p, key);
         int[] h = new int[LOGITS.length];
-        for (int i = 0; i < draws; i++) h[s.next(LOGITS, EMPTY)]++;
+        for (int i = 0; i < draws; i++) h[draw(s)]++;
         return h;
     }
 
     @Test
     void greedyIsTheArgmaxWithTiesToTheLowestId() {
-        assertEquals(1, new Sampler(SamplingParams.greedy(), "").next(LOGITS, EMPTY));
+        assertEquals(1, draw(new Sampler(SamplingParams.greedy(), "")));
         assertEquals(0, LogProbs.argmax(new float[] {2, 2, 1}));
     }
 
@@ -87,28 +69,16 @@ class SamplerTest {
 
     @Test
     void paddingIdsAreNeverChosen() {
-        var limited = new TokenChooser.SequenceView() {
-            public int size() {
-                return 0;
-            }
-
-            public int token(int index) {
-                throw new IndexOutOfBoundsException();
-            }
-
-            public int choosableIds() {
-                return 1;
-            }
-        };
-        assertEquals(0, new Sampler(SamplingParams.greedy(), "").next(LOGITS, limited));
-        assertEquals(0, new Sampler(SamplingParams.sampled(2.0, 1), "").next(LOGITS, limited));
+        assertEquals(0, draw(new Sampler(SamplingParams.greedy(), ""), 1));
+        assertEquals(0, draw(new Sampler(SamplingParams.sampled(2.0, 1), ""), 1));
+        assertEquals(1, new Sampler(SamplingParams.sampled(2.0, 1), "").next(1).rule().choosable(), "the pick carries the limit");
     }
 
     @Test
     void repetitionPenaltyLowersSeenTokens() {
         var p = new SamplingParams(0, 0, 1, 0, 2.0, List.of(), 0);
-        assertEquals(1, new Sampler(p, "").next(LOGITS, EMPTY));
-        assertEquals(2, new Sampler(p, "").next(LOGITS, seen(1, 1, 4)));
+        assertEquals(1, draw(new Sampler(p, "")));
+        assertEquals(2, draw(new Sampler(p, ""), LOGITS.length, 1, 1, 4));
     }
 
     @Test
@@ -120,8 +90,8 @@ class SamplerTest {
         var sa = new StringBuilder();
         var sb = new StringBuilder();
         for (int i = 0; i < 64; i++) {
-            sa.append(a.next(LOGITS, EMPTY));
-            sb.append(b.next(LOGITS, EMPTY));
+            sa.append(draw(a));
+            sb.append(draw(b));
         }
         assertNotEquals(sa.toString(), sb.toString());
         assertNotEquals(Sampler.streamSeed(11, "/0:1"), Sampler.streamSeed(12, "/0:1"));

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiverse.contract.Backend;
 import dev.multiverse.contract.Batch;
+import dev.multiverse.contract.Pick;
+import dev.multiverse.contract.RunTable;
+import dev.multiverse.contract.SequenceResult;
 import dev.multiverse.contract.StepResult;
 import dev.multiverse.layout.Layout;
 import dev.multiverse.tokenizer.Tokenizer;
@@ -28,9 +31,9 @@ import org.junit.jupiter.api.Test;
  */
 class TracesReplayTest {
 
-    /** Returns zero logits for every sequence: enough for a replay with scoring off. */
+    /** Keeps the runs and answers every pick with its given token: enough for a replay with scoring off. */
     static final class NullBackend implements Backend {
-        private final float[][] zero = {new float[151_680]};
+        private final RunTable runs = new RunTable(1 << 16, 151_680);
 
         @Override
         public ModelConfig config() {
@@ -45,11 +48,15 @@ class TracesReplayTest {
 
         @Override
         public StepResult step(Batch batch) {
-            List<float[][]> out = new ArrayList<>();
+            runs.begin(batch);
+            List<SequenceResult> out = new ArrayList<>();
             for (var s : batch.sequences()) {
-                if (s.allLogits()) throw new AssertionError("scoring is off: no step needs every row");
-                out.add(zero);
+                if (s.readout().rowLogprobs()) throw new AssertionError("scoring is off: no step needs row log-probs");
+                if (s.readout().pick().kind() == Pick.Kind.CHOSEN) throw new AssertionError("a replay chooses nothing");
+                out.add(new SequenceResult(new double[0], s.readout().pick().token(), 0, new double[s.readout().scoreIds().length],
+                        new int[0], new double[0], null));
             }
+            runs.end(batch);
             return new StepResult(out);
         }
 

@@ -51,6 +51,7 @@ public final class CpuBackend implements Backend {
     @Override
     public StepResult step(Batch batch) {
         runs.begin(batch);
+        if (batch.sequences().isEmpty()) return new StepResult(List.of()); // forgets only
         StepRows rows = StepRows.of(batch, runs);
         List<SequenceStep> sequences = batch.sequences();
         float[][][] logits = new float[sequences.size()][][];

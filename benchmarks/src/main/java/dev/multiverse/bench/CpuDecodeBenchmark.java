@@ -1,8 +1,10 @@
 package dev.multiverse.bench;
 
 import dev.multiverse.contract.Batch;
+import dev.multiverse.contract.Pick;
 import dev.multiverse.contract.Qwen2Weights;
-import dev.multiverse.contract.SequenceStep;
+import dev.multiverse.contract.Readout;
+import dev.multiverse.contract.TokenRule;
 import dev.multiverse.reference.CpuBackend;
 import dev.multiverse.reference.Qwen2;
 import dev.multiverse.reference.ThreadTeam;
@@ -117,15 +119,19 @@ public final class CpuDecodeBenchmark {
     /** The shared context every sequence attends to: slots 0 .. CONTEXT-1. */
     private static final int[] CONTEXT_SLOTS = java.util.stream.IntStream.range(0, CONTEXT).toArray();
 
-    /** One decode step's rows: {@code size} sequences, each one new token at the position after the shared context. */
+    /**
+     * One decode step's rows: {@code size} sequences, each one new token at the position after the
+     * shared context, each asking for its greedy token (a one-step run per sequence).
+     */
     private static Batch batch(CpuBackend backend, int size, int round) {
-        List<SequenceStep> sequences = new ArrayList<>();
+        var batch = Batch.builder();
+        int vocab = backend.config().vocabSize();
         for (int b = 0; b < size; b++) {
             int slot = CONTEXT + (round * 16 + b) % (backend.slotCapacity() - CONTEXT);
-            sequences.add(new SequenceStep(new int[] {(b * 7919 + round * 104729) % backend.config().vocabSize()},
-                    new int[] {CONTEXT + round}, new int[] {slot}, CONTEXT_SLOTS, false));
+            batch.sequence(CONTEXT_SLOTS, new int[] {(b * 7919 + round * 104729) % vocab}, new int[] {CONTEXT + round},
+                    new int[] {slot}, Readout.of(Pick.chosen(TokenRule.greedy(vocab), 0)));
         }
-        return new Batch(sequences);
+        return batch.build();
     }
 
     private static int arg(String[] args, String name, int fallback) {

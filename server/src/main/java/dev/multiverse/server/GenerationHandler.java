@@ -89,7 +89,7 @@ final class GenerationHandler {
     private JsonNode whole(ApiRequest request, RequestHandle handle, RequestEvents events, Responses responses) {
         GenerationResult r = await(request, handle, events);
         List<TopLogprobs.Alternatives> alternatives = request.wantsLogprobs()
-                ? events.topLogprobs().inFinalOrder(r) : new ArrayList<>();
+                ? events.alternatives().inFinalOrder(r) : new ArrayList<>();
         return responses.complete(r, alternatives, events.stepBatch());
     }
 

@@ -38,7 +38,7 @@ final class RequestEvents implements EngineListener {
         this.mailbox = new StreamMailbox(loop::wakeAfterStep);
         this.text = request.stream() ? new FinalOrderText(tokenizer, s -> mailbox.add(new StreamEvent.Text(s))) : null;
         this.paths = request.pathEvents() ? new PathEvents(tokenizer, e -> mailbox.add(new StreamEvent.PathChange(e))) : null;
-        this.top = request.wantsLogprobs() ? new TopLogprobs(request.topLogprobs(), tokenizer.vocabSize()) : null;
+        this.top = request.wantsLogprobs() ? new TopLogprobs(request.topLogprobs()) : null;
         this.stepBatches = request.trace() ? new StepBatches(loop::engineSteps) : null;
         metrics.waitingChanged(1);
     }
@@ -58,7 +58,7 @@ final class RequestEvents implements EngineListener {
         return failure;
     }
 
-    TopLogprobs topLogprobs() {
+    TopLogprobs alternatives() {
         return top;
     }
 
@@ -68,8 +68,13 @@ final class RequestEvents implements EngineListener {
     }
 
     @Override
-    public void onLogits(long requestId, String pathKey, float[] logits) {
-        if (top != null) guard(() -> top.onLogits(pathKey, logits));
+    public int topLogprobs() {
+        return top == null ? 0 : top.count();
+    }
+
+    @Override
+    public void onAlternatives(long requestId, String pathKey, int[] ids, double[] logprobs) {
+        if (top != null) guard(() -> top.onAlternatives(pathKey, ids, logprobs));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.multiverse.server;
 
-import dev.multiverse.contract.LogProbs;
 import dev.multiverse.engine.GenerationResult;
 import dev.multiverse.engine.TokenEntry;
 import java.util.ArrayDeque;
@@ -10,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The most likely alternatives of every sampled token, recorded while the request runs (from the
- * logits the engine shows before each choice) and put in final merged order at the end. A path's
+ * The most likely alternatives of every sampled token, recorded while the request runs (the
+ * backend reads them with each sampled token) and put in final merged order at the end. A path's
  * own tokens keep their order in the merged text, so each path's alternatives are read back in
  * the order they were recorded.
  */
@@ -27,49 +26,26 @@ final class TopLogprobs {
     }
 
     private final int count;
-    private final int choosable;
-    private final Map<String, float[]> shown = new HashMap<>();
+    private final Map<String, Alternatives> shown = new HashMap<>();
     private final Map<String, ArrayDeque<Alternatives>> byPath = new HashMap<>();
 
-    /**
-     * @param count how many alternatives per token
-     * @param choosable ids below this may be chosen (the tokenizer's vocabulary)
-     */
-    TopLogprobs(int count, int choosable) {
+    /** @param count how many alternatives per token (the backend reads them with each sampled token) */
+    TopLogprobs(int count) {
         this.count = count;
-        this.choosable = choosable;
     }
 
-    void onLogits(String pathKey, float[] logits) {
-        shown.put(pathKey, logits);
+    int count() {
+        return count;
+    }
+
+    void onAlternatives(String pathKey, int[] ids, double[] logprobs) {
+        shown.put(pathKey, new Alternatives(ids.clone(), logprobs.clone()));
     }
 
     void onSampled(String pathKey) {
-        float[] logits = shown.remove(pathKey);
-        if (logits == null) throw new IllegalStateException("no logits were shown before a token of path '" + pathKey + "'");
-        byPath.computeIfAbsent(pathKey, k -> new ArrayDeque<>()).add(top(logits));
-    }
-
-    private Alternatives top(float[] logits) {
-        double[] lp = LogProbs.logSoftmax(logits);
-        int n = Math.min(count, Math.min(choosable, lp.length));
-        if (n == 0) return Alternatives.NONE;
-        int[] ids = new int[n];
-        double[] values = new double[n];
-        // Insertion into a sorted top-n list: O(vocab * n), n <= 20.
-        int filled = 0;
-        for (int v = 0; v < Math.min(choosable, lp.length); v++) {
-            if (filled == n && !(lp[v] > values[n - 1])) continue;
-            int at = filled < n ? filled++ : n - 1;
-            while (at > 0 && lp[v] > values[at - 1]) {
-                ids[at] = ids[at - 1];
-                values[at] = values[at - 1];
-                at--;
-            }
-            ids[at] = v;
-            values[at] = lp[v];
-        }
-        return new Alternatives(ids, values);
+        Alternatives a = shown.remove(pathKey);
+        if (a == null && count > 0) throw new IllegalStateException("no alternatives were read before a token of path '" + pathKey + "'");
+        byPath.computeIfAbsent(pathKey, k -> new ArrayDeque<>()).add(a == null ? Alternatives.NONE : a);
     }
 
     /** One entry per generated token in final order; {@link Alternatives#NONE} for engine-inserted ones. */

@@ -240,6 +240,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void close() {
+        device.makeCurrent();
         device.synchronize();
         graphs.close();
         deviceArena.close();

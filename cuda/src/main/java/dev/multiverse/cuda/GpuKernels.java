@@ -23,7 +23,12 @@ public final class GpuKernels implements AutoCloseable {
 
     private final CudaDevice device;
     private final CudaDriver cuda;
-    private final Arena arena = Arena.ofConfined();
+    /**
+     * Holds the reused launch arguments and config. Shared, not confined: a backend is opened on
+     * one thread (the command's) and stepped on another (the server's engine thread); a confined
+     * arena made every launch there throw WrongThreadException, and every request answer 500.
+     */
+    private final Arena arena = Arena.ofShared();
     private final LaunchArgs args = new LaunchArgs(arena);
     private final long embeddingGather, addRmsNorm, qkvBiasRopeStore, attention, siluMul, fillUniform, gemv, scatterRunWrites,
             gatherKeyLists, logSumExpRows, chooseTokens, readoutLogprobs;

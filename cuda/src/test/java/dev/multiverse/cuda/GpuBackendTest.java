@@ -289,6 +289,26 @@ class GpuBackendTest {
         }
     }
 
+    /** The server opens the backend on one thread and steps it on its engine thread. */
+    @Test
+    void aBackendOpenedOnOneThreadStepsOnAnother() throws Exception {
+        Shape shape = new Shape(2, 1, true, DType.BF16);
+        try (WeightStore store = openTiny("threads", shape, 5); CudaBackend gpu = CudaBackend.upload(weights(store), 0, 16, null)) {
+            var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+            Thread engine = Thread.ofPlatform().name("engine-like").start(() -> {
+                try {
+                    for (int i = 0; i < 3; i++)
+                        gpu.step(Batch.builder().sequence(new int[0], new int[] {1}, new int[] {0}, new int[] {i},
+                                Readout.of(Pick.chosen(QWEN_DEFAULTS, 0.5))).build());
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            engine.join();
+            if (failure.get() != null) throw new AssertionError("a step on another thread failed", failure.get());
+        }
+    }
+
     @Test
     void malformedBatchesAreRefusedBeforeTheyReachTheDevice() throws Exception {
         Shape shape = new Shape(2, 1, true, DType.BF16);

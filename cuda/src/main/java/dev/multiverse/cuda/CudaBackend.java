@@ -1,27 +1,32 @@
 package dev.multiverse.cuda;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 
 import dev.multiverse.contract.Backend;
 import dev.multiverse.contract.Batch;
 import dev.multiverse.contract.Qwen2Weights;
-import dev.multiverse.contract.SequenceStep;
+import dev.multiverse.contract.RunTable;
+import dev.multiverse.contract.SequenceResult;
 import dev.multiverse.contract.StepResult;
-import dev.multiverse.contract.StepRows;
 import dev.multiverse.cuda.ffi.Cublas;
+import dev.multiverse.cuda.ffi.CudaDriver;
 import dev.multiverse.weights.ModelConfig;
 import java.io.PrintStream;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The GPU backend: the {@link Backend} contract of the CPU reference, on one CUDA device. A step
- * validates and flattens its batch exactly as the CPU backend does ({@link StepRows}), sends the
- * rows' metadata in two copies, runs {@link GpuForward} (a decode step, one row per sequence, as a
- * replayed CUDA graph) and copies back the logits, or only the sampled tokens with
- * {@link #stepAndSample}. Not thread-safe: one thread steps it at a time.
+ * The GPU backend: the {@link Backend} contract of the CPU reference, on one CUDA device.
+ *
+ * <p>A step: the {@link RunTable} checks the batch and applies its run deltas; the {@link
+ * RunArena} stages only the new entries (and new pages) for the device arena; the host plans
+ * the step's metadata ({@link StepPlan}: rows, segments, readouts, O(rows + chain runs)) and
+ * sends it with the staged writes in one copy; an eager kernel scatters the writes into the
+ * arena; then the step proper (assemble every key list from its chain's runs, the forward pass,
+ * the readout kernels) runs, for a decode step (one row per sequence) as a replayed CUDA graph
+ * keyed by shape only. One small copy brings back the readout; full logits only when asked.
+ * Not thread-safe: one thread steps it at a time.
  */
 public final class CudaBackend implements Backend {
     private static final long CUBLAS_WORKSPACE = 32L << 20;
@@ -34,6 +39,9 @@ public final class CudaBackend implements Backend {
     private final Cublas blas;
     private final GpuForward forward;
     private final DecodeGraphs graphs;
+    private final RunTable table;
+    private final RunArena arena;
+    private final DeviceArena deviceArena;
     private StepBuffers buffers;
 
     private CudaBackend(CudaDevice device, GpuKernels kernels, GpuWeights weights, int slotCapacity) {
@@ -46,7 +54,11 @@ public final class CudaBackend implements Backend {
         this.blas = new Cublas(device.stream(), blasWorkspace.pointer(), CUBLAS_WORKSPACE);
         this.forward = new GpuForward(weights, kv, kernels, blas);
         this.graphs = new DecodeGraphs(device.driver(), device.stream());
-        this.buffers = new StepBuffers(device, c, 64, 64, 64 * 1024);
+        this.buffers = new StepBuffers(device, c, StepCapacity.initial());
+        this.table = new RunTable(slotCapacity, c.vocabSize());
+        int pages = Math.max(16, 2 * Math.ceilDiv(slotCapacity, RunArena.PAGE));
+        this.arena = new RunArena(pages, 256, Math.ceilDiv(slotCapacity, RunArena.PAGE) + 1);
+        this.deviceArena = new DeviceArena(device, arena);
     }
 
     /**
@@ -103,37 +115,25 @@ public final class CudaBackend implements Backend {
 
     @Override
     public StepResult step(Batch batch) {
-        StepRows rows = prepare(batch, null, null, null);
-        int logitRows = rows.logitRows().length, vocab = config().vocabSize();
-        device.driver().copyToHostAsync(buffers.logitsHost, buffers.logits.pointer(), 4L * logitRows * vocab, device.stream());
+        StepPlan plan = begin(batch);
+        queue(plan);
+        int vocab = config().vocabSize();
+        CudaDriver cuda = device.driver();
+        if (plan.readout)
+            cuda.copyToHostAsync(buffers.resultsHost, buffers.results.pointer(), 8L * plan.results, device.stream());
+        if (plan.logits)
+            cuda.copyToHostAsync(buffers.logitsHost(), buffers.logits.pointer(), 4L * plan.logitRows * vocab, device.stream());
         device.synchronize();
-        List<float[][]> perSequence = new ArrayList<>();
-        int row = 0;
-        for (SequenceStep s : batch.sequences()) {
-            float[][] logits = new float[s.logitRows()][];
-            for (int i = 0; i < logits.length; i++, row++)
-                logits[i] = buffers.logitsHost.asSlice(4L * row * vocab, 4L * vocab).toArray(JAVA_FLOAT);
-            perSequence.add(logits);
+        double[] results = plan.readout ? buffers.resultsHost.asSlice(0, 8L * plan.results).toArray(JAVA_DOUBLE) : new double[0];
+        float[][] logits = null;
+        if (plan.logits) {
+            logits = new float[plan.logitRows][];
+            for (int i = 0; i < plan.logitRows; i++)
+                logits[i] = buffers.logitsHost().asSlice(4L * i * vocab, 4L * vocab).toArray(JAVA_FLOAT);
         }
-        return new StepResult(perSequence);
-    }
-
-    /**
-     * A step that also picks each sequence's next token on the device and copies back only the
-     * tokens: {@code temperature[s] ≤ 0} is greedy, else top-p sampling with {@code uniform[s]} in
-     * [0, 1) (see {@code sampling.cu}). Every sequence must ask for its last row's logits only.
-     */
-    public int[] stepAndSample(Batch batch, float[] temperature, float[] topP, float[] uniform) {
-        int s = batch.sequences().size();
-        if (temperature.length != s || topP.length != s || uniform.length != s)
-            throw new IllegalArgumentException("one temperature, top-p and uniform per sequence (" + s + ")");
-        for (SequenceStep step : batch.sequences())
-            if (step.allLogits()) throw new IllegalArgumentException("stepAndSample samples the last row of each sequence only");
-        prepare(batch, temperature, topP, uniform);
-        MemorySegment host = buffers.metaHost;
-        device.driver().copyToHostAsync(host, buffers.sampled(), 4L * s, device.stream());
-        device.synchronize();
-        return host.asSlice(0, 4L * s).toArray(JAVA_INT);
+        List<SequenceResult> out = ReadoutResults.decode(batch, plan, results, logits);
+        end(batch);
+        return new StepResult(out);
     }
 
     /**
@@ -141,10 +141,13 @@ public final class CudaBackend implements Backend {
      * milliseconds and launch count per kernel, as "kernel: launches, ms" lines, largest first.
      */
     public List<String> profileStep(Batch batch) {
-        StepRows rows = send(batch, null, null, null);
+        StepPlan plan = begin(batch);
         kernels.startProfile();
-        forward.run(buffers, rows.size(), rows.logitRows().length, keyBucket(rows.longestKeyList()));
+        send(plan);
+        stepWork(plan).run();
         var totals = kernels.stopProfile();
+        device.synchronize();
+        end(batch);
         List<String> lines = new ArrayList<>();
         totals.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue().millis(), a.getValue().millis()))
                 .forEach(e -> lines.add(String.format("%-22s %5d launches %9.3f ms %8.1f us each", e.getKey(),
@@ -152,55 +155,95 @@ public final class CudaBackend implements Backend {
         return lines;
     }
 
-    /** Validates and sends the batch, then queues the forward pass (and the sampling when asked). */
-    private StepRows prepare(Batch batch, float[] temperature, float[] topP, float[] uniform) {
-        StepRows rows = send(batch, temperature, topP, uniform);
-        int n = rows.size(), logitRows = rows.logitRows().length, keyCapacity = keyBucket(rows.longestKeyList());
-        boolean sample = temperature != null;
-        Runnable work = () -> {
-            forward.run(buffers, n, logitRows, keyCapacity);
-            if (sample) kernels.sampleTokens(buffers.logits.pointer(), buffers.probs.pointer(), logitRows,
-                    config().vocabSize(), buffers.temperature(), buffers.topP(), buffers.uniform(), buffers.sampled());
-        };
-        boolean decode = n == batch.sequences().size();
-        if (decode) graphs.run(new DecodeGraphs.Shape(n, logitRows, keyCapacity, sample), work);
-        else work.run();
-        return rows;
+    /** Checks and applies the batch's run deltas (mirrored into the arena whatever the table refused) and plans the step. */
+    private StepPlan begin(Batch batch) {
+        device.makeCurrent();
+        try {
+            table.begin(batch);
+        } finally {
+            arena.apply(batch, table);
+        }
+        return StepPlan.of(batch, table, arena, config().vocabSize());
     }
 
-    /** Validates and flattens the batch, grows the buffers if it needs, and queues its metadata's copy. */
-    private StepRows send(Batch batch, float[] temperature, float[] topP, float[] uniform) {
-        device.makeCurrent();
-        StepRows rows = StepRows.of(batch, kv.capacity(), config().vocabSize());
-        int keys = 0;
-        for (int[] list : rows.keySlots()) keys += list.length;
-        reserve(rows.size(), rows.logitRows().length, keys);
-        buffers.write(rows.tokens(), rows.positions(), rows.writeSlots(), rows.keySlots(), rows.logitRows(),
-                temperature, topP, uniform);
-        buffers.send(device.stream(), keys);
-        return rows;
+    /** Forgets the batch's forgetAfter runs, on the table and on the device. */
+    private void end(Batch batch) {
+        try {
+            table.end(batch);
+        } finally {
+            arena.end(batch, table);
+        }
+    }
+
+    /** Sends the plan and the staged writes, then queues the step: a replayed graph for a decode step. */
+    private void queue(StepPlan plan) {
+        send(plan);
+        Runnable work = stepWork(plan);
+        boolean decode = plan.rows == plan.sequences;
+        if (decode) graphs.run(new DecodeGraphs.Shape(plan.rows, plan.logitRows, keyBucket(plan.longestContext), plan.readout), work);
+        else work.run();
+    }
+
+    /**
+     * Grows what is short, fills the metadata mirror and queues its one copy and the scatter of
+     * the staged run writes into the arena.
+     */
+    private void send(StepPlan plan) {
+        boolean moved = deviceArena.follow(arena);
+        if (!buffers.capacity.fits(plan, arena)) {
+            StepCapacity grown = buffers.capacity.grownFor(plan, arena);
+            device.synchronize();
+            buffers.close();
+            buffers = new StepBuffers(device, config(), grown);
+            moved = true;
+        }
+        if (moved) graphs.invalidate();
+        int words = buffers.capacity.write(buffers.metaHost, plan, arena);
+        device.driver().copyToDeviceAsync(buffers.meta.pointer(), buffers.metaHost, 4L * words, device.stream());
+        int entries = arena.entryCount(), pages = arena.pageWriteCount();
+        long writes = buffers.writes();
+        kernels.scatterRunWrites(writes, entries, writes + 12L * entries, pages, deviceArena.slots(), deviceArena.tokens(),
+                deviceArena.table());
+        arena.sent();
+    }
+
+    /** The step proper, reading only fixed device addresses (so it can be captured). */
+    private Runnable stepWork(StepPlan plan) {
+        int n = plan.rows, logitRows = plan.logitRows, sequences = plan.sequences, vocab = config().vocabSize();
+        int keyCapacity = keyBucket(plan.longestContext);
+        boolean readout = plan.readout;
+        StepBuffers b = buffers;
+        int pagesPerRun = deviceArena.pagesPerRun();
+        long arenaSlots = deviceArena.slots(), arenaTokens = deviceArena.tokens(), pageTable = deviceArena.table();
+        return () -> {
+            kernels.gatherKeyLists(b.sequences(), sequences, b.segments(), pageTable, pagesPerRun, arenaSlots, arenaTokens,
+                    b.keySlots.pointer(), b.keyTokens.pointer());
+            forward.run(b, n, logitRows, keyCapacity);
+            if (!readout) return;
+            kernels.logSumExpRows(b.logits.pointer(), logitRows, vocab, b.lse.pointer());
+            kernels.chooseTokens(b.logits.pointer(), vocab, b.sequences(), sequences, b.ids(), b.keyTokens.pointer(),
+                    b.choice.pointer(), b.results.pointer());
+            kernels.readoutLogprobs(b.logits.pointer(), vocab, b.lse.pointer(), b.sequences(), sequences, b.ids(), b.tokens(),
+                    b.results.pointer());
+        };
     }
 
     /** Key-list capacities come in powers of two (at least 256), so a graph serves many steps. */
-    private static int keyBucket(int longest) {
+    static int keyBucket(int longest) {
         return Math.max(256, Integer.highestOneBit(Math.max(1, longest - 1)) << 1);
     }
 
-    private void reserve(int n, int logitRows, int keys) {
-        if (buffers.fits(n, logitRows, keys)) return;
-        device.synchronize();
-        graphs.invalidate();
-        int rows = Math.max(buffers.rows, Integer.highestOneBit(n) << 1);
-        int logits = Math.max(buffers.logitRows, Integer.highestOneBit(logitRows) << 1);
-        int keySlots = Math.max(buffers.keys, Integer.highestOneBit(keys) << 1);
-        buffers.close();
-        buffers = new StepBuffers(device, config(), rows, logits, keySlots);
+    /** Runs on the device and arena pages in use (for tests of reuse). */
+    int[] arenaCounts() {
+        return new int[] {arena.size(), arena.pagesUsed(), arena.pageCapacity()};
     }
 
     @Override
     public void close() {
+        device.makeCurrent();
         device.synchronize();
         graphs.close();
+        deviceArena.close();
         buffers.close();
         blas.close();
         blasWorkspace.close();

@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * Captured CUDA graphs of whole decode steps, one per step shape, replayed with a single launch.
- * A shape is (rows, logit rows, key-list capacity bucket, whether tokens are sampled); the step's
- * tokens, positions and slot lists live at fixed device addresses, so one graph serves every step
+ * A shape is (rows, logit rows, key-list capacity bucket, whether the readout kernels run); the
+ * step's metadata (rows, segments, every readout's parameters) lives at fixed device addresses, so one graph serves every step
  * of its shape. A shape is captured the second time it is seen (the first runs eagerly, which also
  * loads every kernel the capture will record). At most {@value #MAX_GRAPHS} graphs are kept, the
  * least recently used dropped first. If capture is refused, steps run eagerly from then on.
@@ -18,7 +18,7 @@ import java.util.Set;
 final class DecodeGraphs implements AutoCloseable {
     static final int MAX_GRAPHS = 64;
 
-    record Shape(int rows, int logitRows, int keyCapacity, boolean sampled) {}
+    record Shape(int rows, int logitRows, int keyCapacity, boolean readout) {}
 
     private final CudaDriver cuda;
     private final long stream;

@@ -14,16 +14,24 @@ import java.util.List;
 public final class GpuKernels implements AutoCloseable {
     /** The source files, in the order they are compiled as one program. */
     static final List<String> SOURCES = List.of("common.cuh", "embedding.cu", "rms_norm.cu", "qkv_rope.cu",
-            "attention.cu", "silu_mul.cu", "sampling.cu", "random_fill.cu", "gemv.cu");
+            "attention.cu", "silu_mul.cu", "step_meta.cuh", "run_arena.cu", "readout_choice.cu", "readout_logprobs.cu",
+            "random_fill.cu", "gemv.cu");
     /** The most rows {@link #gemv} takes (GEMV_MAX_ROWS in gemv.cu). */
     public static final int GEMV_MAX_ROWS = 8;
-    private static final int ATTENTION_THREADS = 256, SAMPLE_THREADS = 1024;
+    private static final int ATTENTION_THREADS = 256, READOUT_THREADS = 1024, GATHER_THREADS = 256,
+            GATHER_BLOCKS_PER_SEQUENCE = 8;
 
     private final CudaDevice device;
     private final CudaDriver cuda;
-    private final Arena arena = Arena.ofConfined();
+    /**
+     * Holds the reused launch arguments and config. Shared, not confined: a backend is opened on
+     * one thread (the command's) and stepped on another (the server's engine thread); a confined
+     * arena made every launch there throw WrongThreadException, and every request answer 500.
+     */
+    private final Arena arena = Arena.ofShared();
     private final LaunchArgs args = new LaunchArgs(arena);
-    private final long embeddingGather, addRmsNorm, qkvBiasRopeStore, attention, siluMul, sampleTokens, fillUniform, gemv;
+    private final long embeddingGather, addRmsNorm, qkvBiasRopeStore, attention, siluMul, fillUniform, gemv, scatterRunWrites,
+            gatherKeyLists, logSumExpRows, chooseTokens, readoutLogprobs;
     private int attentionSharedLimit = 48 * 1024;
     private KernelProfile profile;
     private final LaunchConfig dependentLaunch;
@@ -44,7 +52,11 @@ public final class GpuKernels implements AutoCloseable {
         qkvBiasRopeStore = cuda.function(module, "qkv_bias_rope_store");
         attention = cuda.function(module, "attention_over_slots");
         siluMul = cuda.function(module, "silu_mul");
-        sampleTokens = cuda.function(module, "sample_tokens");
+        scatterRunWrites = cuda.function(module, "scatter_run_writes");
+        gatherKeyLists = cuda.function(module, "gather_key_lists");
+        logSumExpRows = cuda.function(module, "log_sum_exp_rows");
+        chooseTokens = cuda.function(module, "choose_tokens");
+        readoutLogprobs = cuda.function(module, "readout_logprobs");
         fillUniform = cuda.function(module, "fill_uniform");
         gemv = cuda.function(module, "gemv_bf16");
     }
@@ -134,9 +146,41 @@ public final class GpuKernels implements AutoCloseable {
         launch("silu_mul", siluMul, gridStrideBlocks((long) n * m, 256), 1, 256, 0, gateUp, out, n, m);
     }
 
-    /** The next token of each of {@code rows} rows; see sampling.cu. probs is [rows][vocab] fp32 scratch. */
-    public void sampleTokens(long logits, long probs, int rows, int vocab, long temperature, long topP, long uniform, long out) {
-        launch("sample_tokens", sampleTokens, rows, 1, SAMPLE_THREADS, 0, logits, probs, vocab, temperature, topP, uniform, out);
+    /**
+     * The staged run writes into the arena: {@code entries} [count][3] (arena index, slot, token)
+     * and {@code pageWrites} [pageCount][2] (table index, page); see run_arena.cu.
+     */
+    public void scatterRunWrites(long entries, int count, long pageWrites, int pageCount, long arenaSlots, long arenaTokens,
+                                 long pageTable) {
+        if (count + pageCount == 0) return;
+        launch("scatter_run_writes", scatterRunWrites, gridStrideBlocks(count + pageCount, 256), 1, 256, 0, entries, count,
+                pageWrites, pageCount, arenaSlots, arenaTokens, pageTable);
+    }
+
+    /** Each of {@code sequences} sequences' key slots and tokens from its chain's run segments; see run_arena.cu. */
+    public void gatherKeyLists(long sequenceRecords, int sequences, long segments, long pageTable, int pagesPerRun,
+                               long arenaSlots, long arenaTokens, long keySlots, long keyTokens) {
+        launch("gather_key_lists", gatherKeyLists, sequences, GATHER_BLOCKS_PER_SEQUENCE, GATHER_THREADS, 0, sequenceRecords,
+                segments, pageTable, pagesPerRun, arenaSlots, arenaTokens, keySlots, keyTokens);
+    }
+
+    /** lse[i] = log Σ_j exp(logits[i][j]) for {@code rows} rows, in double; see readout_logprobs.cu. */
+    public void logSumExpRows(long logits, int rows, int vocab, long lse) {
+        launch("log_sum_exp_rows", logSumExpRows, rows, 1, READOUT_THREADS, 0, logits, vocab, lse);
+    }
+
+    /** Each sequence's next token under its TokenRule (or its given token, or -1); see readout_choice.cu. */
+    public void chooseTokens(long logits, int vocab, long sequenceRecords, int sequences, long ids, long keyTokens, long scratch,
+                             long results) {
+        launch("choose_tokens", chooseTokens, sequences, 1, READOUT_THREADS, 0, logits, vocab, sequenceRecords, ids, keyTokens,
+                scratch, results);
+    }
+
+    /** Each sequence's log-probs: its token's, score ids', top-N and row log-probs; see readout_logprobs.cu. */
+    public void readoutLogprobs(long logits, int vocab, long lse, long sequenceRecords, int sequences, long ids, long rowTokens,
+                                long results) {
+        launch("readout_logprobs", readoutLogprobs, sequences, 1, READOUT_THREADS, 0, logits, vocab, lse, sequenceRecords, ids,
+                rowTokens, results);
     }
 
     /**

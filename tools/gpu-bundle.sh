@@ -5,7 +5,7 @@
 #   mkdir -p /tmp/j && tar xJf .carry/jdk.tar.xz -C /tmp/j
 #   /tmp/j/jdk/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
 #       -cp "$PWD/.carry/lib/*" org.junit.platform.console.ConsoleLauncher execute --select-package dev.multiverse.cuda \
-#       --select-class dev.multiverse.cuda.GpuKernelProperties --select-class dev.multiverse.cuda.SamplingProperties
+#       --select-class dev.multiverse.cuda.GpuKernelProperties --select-class dev.multiverse.cuda.GpuReadoutProperties
 # (the launcher's own -cp does not expand '*'; jqwik finds its properties by class, not by package).
 # GpuHfGoldenTest reads its goldens relative to conformance/: run it from there.
 set -euo pipefail

@@ -146,7 +146,7 @@ final class TokenChoice {
     }
 
     /**
-     * Steps 4 and 7 without a filter: a vector pass writes the mass of each chunk of L ids
+     * Steps 4 and 7 without a filter: a vector pass writes the mass of each chunk of 64 ids
      * (penalised ids added at their chunk), the running sum over chunks finds the one where it
      * crosses u · S, and that chunk's ids are walked in double.
      */
@@ -156,7 +156,7 @@ final class TokenChoice {
         int n = scores.n(), chunks = VocabKernels.chunks(n);
         VocabKernels.expSum(scores.logits(), n, (float) max, inverse(rule.temperature()), 0f, scores.excluded, chunkMasses, null);
         for (int j = 0; j < scores.penalised(); j++)
-            chunkMasses[scores.penalisedId(j) / VocabKernels.L] += probability(scores.penalisedScore(j), max, rule);
+            chunkMasses[scores.penalisedId(j) / VocabKernels.CHUNK] += probability(scores.penalisedScore(j), max, rule);
         double total = 0;
         for (int c = 0; c < chunks; c++) total += chunkMasses[c];
         double target = u * total, running = 0;
@@ -165,7 +165,7 @@ final class TokenChoice {
                 running += chunkMasses[c];
                 continue;
             }
-            for (int id = c * VocabKernels.L, end = Math.min(n, id + VocabKernels.L); id < end; id++) {
+            for (int id = c * VocabKernels.CHUNK, end = Math.min(n, id + VocabKernels.CHUNK); id < end; id++) {
                 running += exactProbability(id, max, rule);
                 if (running > target) return id;
             }
@@ -178,7 +178,7 @@ final class TokenChoice {
     private int lastKept(int chunks, int n, double max, TokenRule rule) {
         for (int c = chunks - 1; c >= 0; c--) {
             if (chunkMasses[c] == 0) continue;
-            for (int id = Math.min(n, (c + 1) * VocabKernels.L) - 1; id >= c * VocabKernels.L; id--)
+            for (int id = Math.min(n, (c + 1) * VocabKernels.CHUNK) - 1; id >= c * VocabKernels.CHUNK; id--)
                 if (exactProbability(id, max, rule) > 0) return id;
         }
         return candidates.id(0); // the most likely id; unreachable while its p = 1 is in the sums

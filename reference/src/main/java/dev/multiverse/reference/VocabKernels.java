@@ -11,9 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * exponentials. At 151,680 ids a row is 600 KB, which stays in L2 between passes.
  *
  * <p>Sums keep ~1e-7 relative accuracy over the whole vocabulary: the lanewise EXP is within an
- * ulp or two of {@link Math#exp} (1e-7 relative per term), and each vector's terms are widened to
- * double before they are added (a float accumulator would lose about 151,680 · 6e-8 ≈ 1e-2 in the
- * worst case, and ~1e-5 typically).
+ * ulp or two of {@link Math#exp} (1e-7 relative per term), and each chunk of 64 terms (four per
+ * lane) is widened to double before chunks are added (one float accumulator over the row would
+ * lose up to 151,680 · 6e-8 ≈ 1e-2, ~1e-5 typically).
  */
 final class VocabKernels {
     private VocabKernels() {}
@@ -21,15 +21,21 @@ final class VocabKernels {
     static final VectorSpecies<Float> F = MatMul.F;
     /** Doubles in vectors of the same width: the low and the high half of a float vector, widened. */
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
-    /** Ids per vector chunk: chunk c holds ids {@code [c·L, (c+1)·L)}. */
+    /** Ids per vector. */
     static final int L = F.length();
 
-    /** {@code max_i x[i]} over {@code i < n}, n ≥ 1. */
+    /** {@code max_i x[i]} over {@code i < n}, n ≥ 1; four running maxima hide the latency of each. */
     static float max(float[] x, int n) {
-        FloatVector best = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
         int i = 0;
-        for (int upper = F.loopBound(n); i < upper; i += L) best = best.max(FloatVector.fromArray(F, x, i));
-        float max = best.reduceLanes(VectorOperators.MAX);
+        for (int upper = n - 4 * L; i <= upper; i += 4 * L) {
+            m0 = m0.max(FloatVector.fromArray(F, x, i));
+            m1 = m1.max(FloatVector.fromArray(F, x, i + L));
+            m2 = m2.max(FloatVector.fromArray(F, x, i + 2 * L));
+            m3 = m3.max(FloatVector.fromArray(F, x, i + 3 * L));
+        }
+        for (int upper = F.loopBound(n); i < upper; i += L) m0 = m0.max(FloatVector.fromArray(F, x, i));
+        float max = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) max = Math.max(max, x[i]);
         return max;
     }
@@ -40,9 +46,18 @@ final class VocabKernels {
         return max + Math.log(expSum(x, x.length, max, 1f, 0f, null, null, null));
     }
 
+    /**
+     * Vectors per chunk of {@link #expSum}: their terms are added in float (four per lane, an error
+     * of at most 3 · 2^-24 ≈ 2e-7 of the chunk's sum, ~6e-8 typically), then the chunk's sum in
+     * double. Widening every vector instead costs twice the exponentials' time.
+     */
+    private static final int VECTORS_PER_CHUNK = 4;
+    /** Ids per chunk of {@link #expSum}: chunk c holds ids {@code [c·CHUNK, (c+1)·CHUNK)}. */
+    static final int CHUNK = VECTORS_PER_CHUNK * L;
+
     /** How many chunks {@link #expSum} writes for {@code n} ids: the last may be short. */
     static int chunks(int n) {
-        return (n + L - 1) / L;
+        return (n + CHUNK - 1) / CHUNK;
     }
 
     /**
@@ -70,27 +85,27 @@ final class VocabKernels {
         float below = floor * (1 - FLOOR_BAND), above = floor * (1 + FLOOR_BAND);
         DoubleVector low = DoubleVector.zero(D), high = low;
         int i = 0, c = 0;
-        for (int upper = F.loopBound(n); i < upper; i += L, c++) {
-            FloatVector e = FloatVector.fromArray(F, x, i).sub(shift).mul(scale).lanewise(VectorOperators.EXP);
-            VectorMask<Float> dropped = e.compare(VectorOperators.LT, floor);
-            long skipped = excluded == null ? 0 : excluded.lanes(i, L);
-            if (floor > 0) {
-                VectorMask<Float> near = e.compare(VectorOperators.GE, below).and(e.compare(VectorOperators.LE, above));
-                long nearIds = near.toLong() & ~skipped;
-                if (nearIds != 0) {
+        for (int upper = n - CHUNK; i <= upper; c++) {
+            FloatVector chunk = FloatVector.zero(F);
+            for (int v = 0; v < VECTORS_PER_CHUNK; v++, i += L) {
+                FloatVector e = FloatVector.fromArray(F, x, i).sub(shift).mul(scale).lanewise(VectorOperators.EXP);
+                VectorMask<Float> dropped = e.compare(VectorOperators.LT, floor);
+                long skipped = excluded == null ? 0 : excluded.lanes(i, L);
+                if (floor > 0) {
+                    long nearIds = e.compare(VectorOperators.GE, below).and(e.compare(VectorOperators.LE, above)).toLong() & ~skipped;
                     for (long lanes = nearIds; lanes != 0; lanes &= lanes - 1) nearFloor.add(i + Long.numberOfTrailingZeros(lanes));
                     skipped |= nearIds;
                 }
+                if (skipped != 0) dropped = dropped.or(VectorMask.fromLong(F, skipped));
+                chunk = chunk.add(e.blend(0f, dropped));
             }
-            if (skipped != 0) dropped = dropped.or(VectorMask.fromLong(F, skipped));
-            e = e.blend(0f, dropped);
-            DoubleVector lo = (DoubleVector) e.convert(VectorOperators.F2D, 0), hi = (DoubleVector) e.convert(VectorOperators.F2D, 1);
+            DoubleVector lo = (DoubleVector) chunk.convert(VectorOperators.F2D, 0), hi = (DoubleVector) chunk.convert(VectorOperators.F2D, 1);
             low = low.add(lo);
             high = high.add(hi);
             if (chunkSums != null) chunkSums[c] = lo.add(hi).reduceLanes(VectorOperators.ADD);
         }
         double sum = low.add(high).reduceLanes(VectorOperators.ADD);
-        if (i < n) {
+        if (i < n) { // the last, short chunk
             double tail = 0;
             for (; i < n; i++) {
                 if (excluded != null && excluded.contains(i)) continue;

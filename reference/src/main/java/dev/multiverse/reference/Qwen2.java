@@ -56,6 +56,11 @@ public final class Qwen2 implements AutoCloseable {
         return config;
     }
 
+    /** The threads the model runs on (also the backend's readout's, between steps). */
+    ThreadTeam team() {
+        return team;
+    }
+
     /** A KV cache for this model with {@code capacity} slots. */
     public KvCache newKvCache(int capacity) {
         return new KvCache(config.numLayers(), capacity, config.numKvHeads() * config.headDim());

@@ -1,13 +1,19 @@
 package dev.multiverse.reference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.multiverse.contract.AttentionMask;
 import dev.multiverse.contract.Batch;
+import dev.multiverse.contract.ChoiceReference;
 import dev.multiverse.contract.LogProbs;
-import dev.multiverse.contract.SequenceStep;
+import dev.multiverse.contract.Pick;
+import dev.multiverse.contract.Readout;
+import dev.multiverse.contract.SequenceResult;
 import dev.multiverse.contract.StepResult;
+import dev.multiverse.contract.TokenRule;
 import dev.multiverse.weights.DType;
 import dev.multiverse.weights.WeightStore;
 import java.nio.file.Path;
@@ -54,27 +60,51 @@ class Qwen2Test {
             int[] chunkEnds = {5, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
             int from = 0;
             for (int to : chunkEnds) {
-                StepResult result = backend.step(Batch.of(stepOf(tokens, positions, slotOf, 0, from, to, true)));
+                StepResult result = backend.step(rows(tokens, positions, slotOf, from, to, Readout.logitsOnly()));
                 for (int i = from; i < to; i++) assertClose(expected[i], result.logits(0)[i - from], "token " + i);
                 from = to;
             }
         }
     }
 
-    /** allLogits = false returns the last row only, equal to the last row of all logits. */
+    /**
+     * The readout over the backend's rows equals the reference readout over the logits of one causal
+     * pass: row log-probs, a chosen token (greedy and sampled with a penalty over the context), a
+     * given token, score ids, top-N; and a readout that asks for no logits returns none.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
-    void lastLogitsOnlyIsTheLastRow(TinyQwen2.Shape shape) throws Exception {
+    void readoutOfTheRowsEqualsTheReferenceOverACausalPass(TinyQwen2.Shape shape) throws Exception {
         Random random = new Random(2);
         int[] tokens = TinyQwen2.randomTokens(random, 9);
         int[] positions = IntStream.range(0, tokens.length).toArray();
-        try (Fixture f = Fixture.open(shape, 8, 9)) {
-            Qwen2 model = f.model();
-            CpuBackend backend = f.backend();
-            float[][] expected = model.forward(tokens, positions, AttentionMask.causal());
-            StepResult result = backend.step(Batch.of(stepOf(tokens, positions, identity(9), 0, 0, 9, false)));
-            assertEquals(1, result.logits(0).length);
-            assertClose(expected[8], result.lastLogits(0), "last token");
+        try (Fixture f = Fixture.open(shape, 8, 40)) {
+            float[][] expected = f.model().forward(tokens, positions, AttentionMask.causal());
+            float[][] prefill = Arrays.copyOfRange(expected, 5, 9);
+            int[] prefillTokens = Arrays.copyOfRange(tokens, 5, 9);
+            List<Readout> readouts = List.of(
+                    new Readout(true, Pick.chosen(TokenRule.greedy(TinyQwen2.VOCAB), 0), new int[] {3, 50}, 4, false),
+                    new Readout(true, Pick.chosen(new TokenRule(0.8, 6, 0.9, 0.01, 1.3, TinyQwen2.VOCAB - 7, new int[] {2}), 0.37),
+                            null, 3, false),
+                    new Readout(false, Pick.given(11), new int[] {0, 96}, 2, false));
+            int slot = 0;
+            int[] slotOf = new int[9];
+            for (Readout readout : readouts) {
+                for (int i = 0; i < 9; i++) slotOf[i] = slot++;
+                f.backend().step(rows(tokens, positions, slotOf, 0, 5, Readout.nothing()));
+                SequenceResult got = f.backend().step(rows(tokens, positions, slotOf, 5, 9, readout)).get(0);
+                SequenceResult want = ChoiceReference.read(prefill, prefillTokens, tokens, readout);
+                assertEquals(want.token(), got.token(), readout + ": token");
+                assertEquals(want.tokenLogprob(), got.tokenLogprob(), 1e-4, readout + ": token log-prob");
+                assertArrayEquals(want.topIds(), got.topIds(), readout + ": top ids");
+                assertNull(got.logits(), "no logits asked for");
+                double[][] pairs = {want.rowLogprobs(), got.rowLogprobs(), want.scoreLogprobs(), got.scoreLogprobs(),
+                        want.topLogprobs(), got.topLogprobs()};
+                for (int k = 0; k < pairs.length; k += 2) {
+                    assertEquals(pairs[k].length, pairs[k + 1].length, readout + ": log-prob count");
+                    for (int i = 0; i < pairs[k].length; i++) assertEquals(pairs[k][i], pairs[k + 1][i], 1e-4, readout + ": log-prob " + i);
+                }
+            }
         }
     }
 
@@ -96,17 +126,17 @@ class Qwen2Test {
             int[] slotsB = concat(Arrays.copyOf(slots, 9), Arrays.copyOfRange(slots, 15, 20));
             int[] posA = IntStream.range(0, a.length).toArray(), posB = IntStream.range(0, b.length).toArray();
 
-            backend.step(Batch.of(stepOf(prefix, posA, slotsA, 0, 0, 9, false)));
+            backend.step(rows(prefix, posA, slotsA, 0, 9, Readout.nothing()));
             // A prefills three tokens while B prefills two, in one step, then both decode together.
             int endA = 12, endB = 11;
-            StepResult first = backend.step(Batch.of(
-                    stepOf(a, posA, slotsA, 0, 9, endA, true), stepOf(b, posB, slotsB, 0, 9, endB, true)));
+            StepResult first = backend.step(rows(rows(Batch.builder(), a, posA, slotsA, 9, endA, Readout.logitsOnly()),
+                    b, posB, slotsB, 9, endB, Readout.logitsOnly()).build());
             for (int i = 9; i < endA; i++) assertClose(aloneA[i], first.logits(0)[i - 9], "A token " + i);
             for (int i = 9; i < endB; i++) assertClose(aloneB[i], first.logits(1)[i - 9], "B token " + i);
             for (; endA < a.length; endA++, endB++) {
-                List<SequenceStep> steps = new ArrayList<>(List.of(stepOf(a, posA, slotsA, 0, endA, endA + 1, false)));
-                if (endB < b.length) steps.add(stepOf(b, posB, slotsB, 0, endB, endB + 1, false));
-                StepResult r = backend.step(new Batch(steps));
+                Batch.Builder step = rows(Batch.builder(), a, posA, slotsA, endA, endA + 1, Readout.logitsOnly());
+                if (endB < b.length) rows(step, b, posB, slotsB, endB, endB + 1, Readout.logitsOnly());
+                StepResult r = backend.step(step.build());
                 assertClose(aloneA[endA], r.lastLogits(0), "A token " + endA);
                 if (endB < b.length) assertClose(aloneB[endB], r.lastLogits(1), "B token " + endB);
             }
@@ -136,14 +166,16 @@ class Qwen2Test {
 
             // The engine: prefix, fork (both paths in one batch), join by concatenating slot lists.
             int[] slot = shuffledSlots(30, random);
-            backend.step(Batch.of(stepOf(t.tokens, t.positions, slot, 0, 0, t.pathA, false)));
-            int[] prefixSlots = Arrays.copyOf(slot, t.pathA);
-            backend.step(Batch.of(
-                    new SequenceStep(t.slice(t.pathA, t.pathB), Arrays.copyOfRange(t.positions, t.pathA, t.pathB),
-                            Arrays.copyOfRange(slot, t.pathA, t.pathB), prefixSlots, false),
-                    new SequenceStep(t.slice(t.pathB, t.conclusion), Arrays.copyOfRange(t.positions, t.pathB, t.conclusion),
-                            Arrays.copyOfRange(slot, t.pathB, t.conclusion), prefixSlots, false)));
-            StepResult join = backend.step(Batch.of(stepOf(t.tokens, t.positions, slot, 0, t.conclusion, t.tokens.length, true)));
+            backend.step(rows(t.tokens, t.positions, slot, 0, t.pathA, Readout.nothing()));
+            int[] prefixSlots = Arrays.copyOf(slot, t.pathA), prefixTokens = t.slice(0, t.pathA);
+            backend.step(Batch.builder()
+                    .sequence(prefixSlots, prefixTokens, t.slice(t.pathA, t.pathB), Arrays.copyOfRange(t.positions, t.pathA, t.pathB),
+                            Arrays.copyOfRange(slot, t.pathA, t.pathB), Readout.nothing())
+                    .sequence(prefixSlots, prefixTokens, t.slice(t.pathB, t.conclusion),
+                            Arrays.copyOfRange(t.positions, t.pathB, t.conclusion), Arrays.copyOfRange(slot, t.pathB, t.conclusion),
+                            Readout.nothing())
+                    .build());
+            StepResult join = backend.step(rows(t.tokens, t.positions, slot, t.conclusion, t.tokens.length, Readout.logitsOnly()));
             for (int i = t.conclusion; i < t.tokens.length; i++)
                 assertClose(merged[i], join.logits(0)[i - t.conclusion], "conclusion token " + i);
         }
@@ -212,10 +244,18 @@ class Qwen2Test {
         }
     }
 
-    /** Rows [from, to) of a text whose token i lives in slot slotOf[i]; the context is every earlier slot. */
-    static SequenceStep stepOf(int[] tokens, int[] positions, int[] slotOf, int contextFrom, int from, int to, boolean all) {
-        return new SequenceStep(Arrays.copyOfRange(tokens, from, to), Arrays.copyOfRange(positions, from, to),
-                Arrays.copyOfRange(slotOf, from, to), Arrays.copyOfRange(slotOf, contextFrom, from), all);
+    /**
+     * Adds to {@code batch} the rows [from, to) of a text whose token i lives in slot slotOf[i]:
+     * they see every earlier token's slot, as one explicit run.
+     */
+    static Batch.Builder rows(Batch.Builder batch, int[] tokens, int[] positions, int[] slotOf, int from, int to, Readout readout) {
+        return batch.sequence(Arrays.copyOf(slotOf, from), Arrays.copyOf(tokens, from), Arrays.copyOfRange(tokens, from, to),
+                Arrays.copyOfRange(positions, from, to), Arrays.copyOfRange(slotOf, from, to), readout);
+    }
+
+    /** A one-sequence batch of the rows [from, to) of such a text. */
+    static Batch rows(int[] tokens, int[] positions, int[] slotOf, int from, int to, Readout readout) {
+        return rows(Batch.builder(), tokens, positions, slotOf, from, to, readout).build();
     }
 
     static int[] shuffledSlots(int capacity, Random random) {

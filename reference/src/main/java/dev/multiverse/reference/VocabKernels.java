@@ -76,12 +76,13 @@ final class VocabKernels {
      * <p>A floor decided in float would drop or keep a term its double value puts on the other side
      * (a min-p planted exactly at a probability shared by many tied ids moves a large mass). So with
      * a floor, a term within {@link #FLOOR_BAND} of it is left out of the sum and its id listed in
-     * {@code nearFloor}, for the caller to decide in double.
+     * {@code nearFloor} (required with a floor), for the caller to decide in double.
      *
      * <p>shift = the row's maximum keeps every term ≤ 1; scale = 1/T applies a temperature.
      */
     static double expSum(float[] x, int n, float shift, float scale, float floor, IdBitmap excluded, double[] chunkSums,
                          IdList nearFloor) {
+        if (floor > 0 && nearFloor == null) throw new IllegalArgumentException("a floor of " + floor + " needs a list for the ids near it");
         float below = floor * (1 - FLOOR_BAND), above = floor * (1 + FLOOR_BAND);
         DoubleVector low = DoubleVector.zero(D), high = low;
         int i = 0, c = 0;

@@ -38,9 +38,11 @@ import net.jqwik.api.statistics.Statistics;
  * reference's own decision is within rounding of a boundary, defined here: the fast token is
  * accepted as <em>near a boundary</em> when the reference chooses it under some nudge of the draw
  * u' ∈ [u − δ, u + δ] and of top-p P' ∈ {P(1 − δ), P, P(1 + δ)} (δ = 1e-6: the fast path's vector
- * sums are accurate to ~1e-7; see {@link #nearBoundary}). A greedy choice is never near a
- * boundary. Such cases are counted ({@code token} statistics, and by rule) and must stay under 1%
- * of the chosen tokens (at most 2 in the few tries over a full vocabulary).
+ * sums are accurate to ~1e-7; see {@link #nearBoundary}), and only under the rules whose fast
+ * path uses vector sums: top-p without top-k, and temperature alone. Under every other rule (greedy,
+ * top-k, min-p without top-p) the fast path computes what the reference computes in the same order,
+ * and the tokens must be equal. Such cases are counted ({@code token} statistics, and by rule) and must stay under 1%
+ * of the chosen tokens (10% in the few tries over a full vocabulary, where one case is 2%).
  */
 class CpuReadoutProperties {
 
@@ -72,8 +74,10 @@ class CpuReadoutProperties {
     @Property(tries = 25)
     void agreesWithTheReferenceOverAFullVocabulary(@ForAll long seed) {
         checkBatch(QWEN_VOCAB, new Random(seed));
-        // some 50 chosen tokens: one planted edge near a boundary would already be 2%
-        Statistics.label("token").coverage(c -> c.check("near a boundary").count(n -> n <= 2));
+        // Some 50 chosen tokens, so one near a boundary is already 2%. With temperature alone, 151,680
+        // kept ids put a boundary every ~7e-6 of u on average: the fast sums' ~1e-7 error
+        // may move the draw across one in a few percent of such draws (more at u = 1 − 2^-53).
+        Statistics.label("token").coverage(c -> c.check("near a boundary").percentage(p -> p < 10.0));
     }
 
     @Example
@@ -123,9 +127,13 @@ class CpuReadoutProperties {
             if (actual.token() == expected.token()) {
                 Statistics.label("token").collect("equal");
             } else {
-                if (!nearBoundary(last, pick.rule(), in.seen(), pick.uniform(), actual.token()))
+                TokenRule rule = pick.rule();
+                if (bitExact(rule))
+                    fail(where + ": chose " + actual.token() + ", the reference " + expected.token() + ", under a rule decided bit for bit: "
+                            + rule + " u=" + pick.uniform() + " banned=" + Arrays.toString(rule.banned()));
+                if (!nearBoundary(last, rule, in.seen(), pick.uniform(), actual.token()))
                     fail(where + ": chose " + actual.token() + ", the reference " + expected.token() + ", not near a boundary, with "
-                            + pick.rule() + " u=" + pick.uniform() + " banned=" + Arrays.toString(pick.rule().banned()));
+                            + rule + " u=" + pick.uniform() + " banned=" + Arrays.toString(rule.banned()));
                 Statistics.label("token").collect("near a boundary");
                 Statistics.label("near a boundary, by rule").collect(RandomCase.describe(pick.rule()));
             }
@@ -140,6 +148,16 @@ class CpuReadoutProperties {
         assertLogprobs(expected.topLogprobs(), actual.topLogprobs(), where + ", top log-probs");
         if (in.readout().logits()) assertSame(in.logits(), actual.logits(), where + ": logits");
         else assertNull(actual.logits(), where + ": logits not asked for");
+    }
+
+    /**
+     * Whether the fast path decides {@code rule} as the reference does, to the bit ({@link
+     * TokenChoice}): greedy, top-k, and min-p without top-p work on candidates that hold every kept
+     * id, with the reference's arithmetic in its order. Only top-p without top-k (whose mass may
+     * come from a vector pass) and temperature alone (a vector pass) may land near a boundary.
+     */
+    private static boolean bitExact(TokenRule rule) {
+        return rule.isGreedy() || rule.topK() > 0 || (rule.topP() == 1 && rule.minP() > 0);
     }
 
     /**

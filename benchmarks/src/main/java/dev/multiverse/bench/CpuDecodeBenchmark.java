@@ -110,7 +110,7 @@ public final class CpuDecodeBenchmark {
         return largest ? sorted[sorted.length - 1] : sorted[0];
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
@@ -134,7 +134,7 @@ public final class CpuDecodeBenchmark {
         return batch.build();
     }
 
-    private static int arg(String[] args, String name, int fallback) {
+    static int arg(String[] args, String name, int fallback) {
         for (String a : args) {
             if (a.startsWith(name + "=")) {
                 try {

@@ -3,7 +3,6 @@ package dev.multiverse.bench;
 import dev.multiverse.contract.Backend;
 import dev.multiverse.contract.Batch;
 import dev.multiverse.contract.Readout;
-import dev.multiverse.contract.StepResult;
 import dev.multiverse.cuda.CudaBackend;
 import dev.multiverse.engine.Budgets;
 import dev.multiverse.engine.Engine;
@@ -34,41 +33,6 @@ import java.util.List;
  */
 public final class CudaEngineBenchmark {
     private CudaEngineBenchmark() {}
-
-    /** A backend that adds up the wall time of its steps. */
-    static final class TimedBackend implements Backend {
-        final Backend inner;
-        long nanos;
-        int lastBatch;
-
-        TimedBackend(Backend inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public ModelConfig config() {
-            return inner.config();
-        }
-
-        @Override
-        public int slotCapacity() {
-            return inner.slotCapacity();
-        }
-
-        @Override
-        public StepResult step(Batch batch) {
-            long t0 = System.nanoTime();
-            StepResult r = inner.step(batch);
-            nanos += System.nanoTime() - t0;
-            lastBatch = batch.sequences().size();
-            return r;
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         int layers = Integer.parseInt(CudaDecodeBenchmark.arg(args, "layers", "64"));
@@ -115,14 +79,15 @@ public final class CudaEngineBenchmark {
         long wall = 0, inside = 0;
         while (decoded < warmup + steps) {
             if (!engine.hasWork()) throw new IllegalStateException("the requests ended after " + decoded + " decode steps");
-            backend.nanos = 0;
+            backend.takeNanos();
             long t0 = System.nanoTime();
             engine.step();
             long t = System.nanoTime() - t0;
-            if (backend.lastBatch != batch) continue; // admission and prefill
+            long in = backend.takeNanos();
+            if (backend.lastBatchSize() != batch) continue; // admission and prefill
             if (decoded++ < warmup) continue;
             wall += t;
-            inside += backend.nanos;
+            inside += in;
         }
         for (RequestHandle h : handles) h.cancel();
         engine.runUntilIdle();

@@ -16,7 +16,7 @@ import java.util.OptionalInt;
  * The engine's own host time around a fork of 16 paths from a long context, at 1K and 16K tokens
  * of context: the time of the step in which the root forks, and of each later step while the 16
  * paths decode, excluding the backend's (a {@link ScriptBackend} that computes nothing but keeps
- * and checks the runs). With contexts as shared runs neither should grow with the context.
+ * and checks the runs, timed by {@link TimedBackend}). With contexts as shared runs neither should grow with the context.
  *
  * <p>Usage: {@code ForkBenchmark [tokenizer=FILE] [rounds=7]}; the tokenizer defaults to the
  * project's fixture.
@@ -54,7 +54,7 @@ public final class ForkBenchmark {
 
     /** [engine µs of the step that forks, mean engine µs of each step after it]. */
     private static double[] measure(ModelConfig config, TokenizerVocabulary vocabulary, int[] text) {
-        var backend = new ScriptBackend(config, text.length + 64);
+        var backend = new TimedBackend(new ScriptBackend(config, text.length + 64));
         var engine = new Engine(backend, vocabulary, EngineConfig.defaults());
         var handle = engine.submit(Replay.request(text, vocabulary));
         double fork = 0, after = 0, previous = 0;

@@ -56,10 +56,10 @@ public final class HostChoiceBenchmark {
             new Case("(c) T 0.7 alone", 0.7, 0, 1, 1));
 
     public static void main(String[] args) {
-        int rounds = arg(args, "rounds", 25);
-        int threads = arg(args, "threads", Runtime.getRuntime().availableProcessors());
-        int vocab = arg(args, "vocab", 151_680);
-        int context = arg(args, "context", 1024);
+        int rounds = CpuDecodeBenchmark.arg(args, "rounds", 25);
+        int threads = CpuDecodeBenchmark.arg(args, "threads", Runtime.getRuntime().availableProcessors());
+        int vocab = CpuDecodeBenchmark.arg(args, "vocab", 151_680);
+        int context = CpuDecodeBenchmark.arg(args, "context", 1024);
         if (context < 1) throw new IllegalArgumentException("context=" + context + ": a sequence sees at least its own token");
         System.out.printf("load average at start: %.2f; %d threads; vector %d bits; vocabulary %d; context %d tokens; %d rounds%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), threads,
@@ -117,8 +117,8 @@ public final class HostChoiceBenchmark {
         for (int config = 0; config < configs; config++) {
             double[] fast = seconds[config][0], old = seconds[config][1];
             System.out.printf("| %s | %d | %.3f | %.3f | %.2f | %.2f | %.0fx |%n", CASES.get(config / BATCHES.length).name(),
-                    BATCHES[config % BATCHES.length], best(fast) * 1e3, median(fast) * 1e3, best(old) * 1e3, median(old) * 1e3,
-                    median(old) / median(fast));
+                    BATCHES[config % BATCHES.length], best(fast) * 1e3, CpuDecodeBenchmark.median(fast) * 1e3, best(old) * 1e3, CpuDecodeBenchmark.median(old) * 1e3,
+                    CpuDecodeBenchmark.median(old) / CpuDecodeBenchmark.median(fast));
         }
     }
 
@@ -132,25 +132,6 @@ public final class HostChoiceBenchmark {
 
     private static double best(double[] values) {
         return Arrays.stream(values).min().orElseThrow();
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
-
-    private static int arg(String[] args, String name, int fallback) {
-        for (String a : args) {
-            if (a.startsWith(name + "=")) {
-                try {
-                    return Integer.parseInt(a.substring(name.length() + 1));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("argument " + a + ": not an integer", e);
-                }
-            }
-        }
-        return fallback;
     }
 
     /**

@@ -142,47 +142,6 @@ public final class ReplayBenchmark {
         return speedup / stepRatio;
     }
 
-    /** A backend that adds up the wall time of its steps (the rest of a replay is the engine's own work). */
-    private static final class TimedBackend implements dev.multiverse.contract.Backend {
-        private final dev.multiverse.contract.Backend inner;
-        private long nanos;
-
-        TimedBackend(dev.multiverse.contract.Backend inner) {
-            this.inner = inner;
-        }
-
-        double takeMillis() {
-            double ms = nanos / 1e6;
-            nanos = 0;
-            return ms;
-        }
-
-        @Override
-        public ModelConfig config() {
-            return inner.config();
-        }
-
-        @Override
-        public int slotCapacity() {
-            return inner.slotCapacity();
-        }
-
-        @Override
-        public dev.multiverse.contract.StepResult step(dev.multiverse.contract.Batch batch) {
-            long t = System.nanoTime();
-            try {
-                return inner.step(batch);
-            } finally {
-                nanos += System.nanoTime() - t;
-            }
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
-
     /** Both replays of one text and the time each spent in its own steps. */
     private record Race(GenerationResult parallel, double parallelMs, GenerationResult sequential, double sequentialMs) {}
 

@@ -14,15 +14,12 @@ import java.util.List;
 /**
  * A backend that computes nothing: it keeps the runs (every check of the contract included) and
  * answers each given token with log-prob 0, so a replay through the engine measures the engine's
- * own host work. It rejects a chosen pick: a script gives every token. Counts the nanoseconds
- * spent inside {@link #step}.
+ * own host work. It rejects a chosen pick: a script gives every token.
  */
 final class ScriptBackend implements Backend {
     private final ModelConfig config;
     private final int slots;
     private final RunTable runs;
-    private long nanos;
-    private int lastBatchSize;
 
     ScriptBackend(ModelConfig config, int slots) {
         this.config = config;
@@ -40,22 +37,8 @@ final class ScriptBackend implements Backend {
         return slots;
     }
 
-    /** Nanoseconds spent in steps since the last call. */
-    long takeNanos() {
-        long n = nanos;
-        nanos = 0;
-        return n;
-    }
-
-    /** How many sequences the last step ran. */
-    int lastBatchSize() {
-        return lastBatchSize;
-    }
-
     @Override
     public StepResult step(Batch batch) {
-        long t0 = System.nanoTime();
-        lastBatchSize = batch.sequences().size();
         runs.begin(batch);
         List<SequenceResult> out = new ArrayList<>(batch.sequences().size());
         for (SequenceStep s : batch.sequences()) {
@@ -66,7 +49,6 @@ final class ScriptBackend implements Backend {
                     new double[s.readout().scoreIds().length], new int[0], new double[0], null));
         }
         runs.end(batch);
-        nanos += System.nanoTime() - t0;
         return new StepResult(out);
     }
 

@@ -34,6 +34,17 @@ public record TokenRule(double temperature, int topK, double topP, double minP, 
                         int choosable, int[] banned) {
 
     public TokenRule {
+        checkSampling(temperature, topK, topP, minP, repetitionPenalty);
+        if (choosable < 1) throw new IllegalArgumentException("at least one id must be choosable, got " + choosable);
+        banned = Arrays.stream(banned).distinct().sorted().toArray();
+        for (int b : banned) if (b < 0) throw new IllegalArgumentException("banned id " + b + " is negative");
+    }
+
+    /**
+     * Checks the sampling parameters of a rule (and of any request that will become one), naming
+     * the one that is out of range as the API spells it.
+     */
+    public static void checkSampling(double temperature, int topK, double topP, double minP, double repetitionPenalty) {
         if (!(temperature >= 0) || Double.isInfinite(temperature))
             throw new IllegalArgumentException("temperature must be finite and >= 0, got " + temperature);
         if (topK < 0) throw new IllegalArgumentException("top_k must be >= 0 (0 disables), got " + topK);
@@ -41,9 +52,6 @@ public record TokenRule(double temperature, int topK, double topP, double minP, 
         if (!(minP >= 0 && minP < 1)) throw new IllegalArgumentException("min_p must be in [0, 1), got " + minP);
         if (!(repetitionPenalty > 0) || Double.isInfinite(repetitionPenalty))
             throw new IllegalArgumentException("repetition_penalty must be finite and > 0, got " + repetitionPenalty);
-        if (choosable < 1) throw new IllegalArgumentException("at least one id must be choosable, got " + choosable);
-        banned = Arrays.stream(banned).distinct().sorted().toArray();
-        for (int b : banned) if (b < 0) throw new IllegalArgumentException("banned id " + b + " is negative");
     }
 
     /** Greedy over ids below {@code choosable}, no penalty, nothing banned. */

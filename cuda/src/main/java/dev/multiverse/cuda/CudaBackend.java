@@ -1,7 +1,7 @@
 package dev.multiverse.cuda;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.multiverse.contract.Backend;
 import dev.multiverse.contract.Batch;

@@ -1,5 +1,6 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.contract.TokenRule;
 import java.util.List;
 
 /**
@@ -26,13 +27,7 @@ public record SamplingParams(
         List<String> stopStrings, long seed) {
 
     public SamplingParams {
-        if (!(temperature >= 0) || Double.isInfinite(temperature))
-            throw new IllegalArgumentException("temperature must be finite and >= 0, got " + temperature);
-        if (topK < 0) throw new IllegalArgumentException("top_k must be >= 0 (0 disables), got " + topK);
-        if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
-        if (!(minP >= 0 && minP < 1)) throw new IllegalArgumentException("min_p must be in [0, 1), got " + minP);
-        if (!(repetitionPenalty > 0) || Double.isInfinite(repetitionPenalty))
-            throw new IllegalArgumentException("repetition_penalty must be finite and > 0, got " + repetitionPenalty);
+        TokenRule.checkSampling(temperature, topK, topP, minP, repetitionPenalty);
         stopStrings = List.copyOf(stopStrings);
         for (String s : stopStrings)
             if (s.isEmpty()) throw new IllegalArgumentException("a stop string must not be empty");

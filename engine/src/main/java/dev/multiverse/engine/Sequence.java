@@ -1,5 +1,6 @@
 package dev.multiverse.engine;
 
+import dev.multiverse.contract.Pick;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,7 +52,7 @@ final class Sequence {
     /** What the backend read after the last computed entry (its next-token distribution); null before any. */
     NextToken next;
     /** How the step in flight decides its next token (a script's END included). */
-    dev.multiverse.contract.Pick planned;
+    Pick planned;
     /** Index (in what it sees) of the {@code <Goal>} still open, or -1. */
     int goalStart = -1;
     /** Outline ids to fork once FORKING completes. */
